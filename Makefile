@@ -1,0 +1,62 @@
+# The two commands a newcomer needs: `make run` and `make test`. Both set up what they need.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+
+CARGO_LEPTOS_VERSION := 0.3.10
+# Must equal the wasm-bindgen version pinned in Cargo.toml (cargo-leptos runs whatever is on PATH).
+WASM_BINDGEN_VERSION := 0.2.130
+
+# npm's binaryen provides wasm-opt for release builds (Debian's breaks hydration in Chromium).
+export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+export LEPTOS_OUTPUT_NAME := coach
+export LEPTOS_SITE_ROOT := target/site
+export LEPTOS_SITE_PKG_DIR := pkg
+
+COACH_ADDR ?= 127.0.0.1:3000
+COACH_DATABASE_URL ?= sqlite://data/coach.db
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test build tools node-deps chromium check-content bench clean
+
+## run: set up, build (release), and serve on http://$(COACH_ADDR) with ./data/coach.db
+run: build
+	COACH_ADDR=$(COACH_ADDR) COACH_DATABASE_URL=$(COACH_DATABASE_URL) ./target/release/coach
+
+## test: set up, build, and run every test: Rust unit + integration, then Playwright in Chromium
+test: build chromium
+	cargo test --workspace --features ssr
+	cd end2end && npx playwright test
+
+## build: the release server binary and the size-optimised wasm + CSS under target/site
+build: tools node-deps
+	cargo leptos build --release
+
+tools:
+	@rustup target list --installed | grep -qx wasm32-unknown-unknown \
+		|| rustup target add wasm32-unknown-unknown
+	@cargo leptos --version 2>/dev/null | grep -qF "$(CARGO_LEPTOS_VERSION)" \
+		|| cargo install --locked cargo-leptos --version $(CARGO_LEPTOS_VERSION)
+	@wasm-bindgen --version 2>/dev/null | grep -qF "$(WASM_BINDGEN_VERSION)" \
+		|| cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
+
+node-deps: end2end/node_modules/.package-lock.json
+
+end2end/node_modules/.package-lock.json: end2end/package.json end2end/package-lock.json
+	cd end2end && npm ci --no-audit --no-fund
+	@touch $@
+
+chromium:
+	@command -v chromium >/dev/null || { $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium; }
+
+## bench: sizes of the browser download, start-up time and page latency against their targets
+bench: build
+	@command -v brotli >/dev/null || { $(SUDO) apt-get update && $(SUDO) apt-get install -y brotli; }
+	python3 scripts/bench.py
+
+## check-content: validate content/ and print every problem, without starting the server
+check-content:
+	cargo run --quiet --features ssr --bin coach -- check-content content
+
+clean:
+	cargo clean
+	rm -rf end2end/node_modules end2end/test-results

@@ -1,0 +1,2 @@
+//! Server functions, grouped by area. Each one: who is asking, may they, parse, call the db layer.
+pub mod library;

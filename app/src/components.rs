@@ -1,0 +1,5 @@
+//! Reusable views.
+pub mod badges;
+pub mod error_view;
+pub mod expand_all;
+pub mod layout;

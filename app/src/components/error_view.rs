@@ -1,0 +1,51 @@
+//! How a page shows an error, and the HTTP status it answers with.
+use crate::domain::error::AppError;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// Set the status of the page being rendered (server side; a no-op in the browser).
+pub fn set_status(code: u16) {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        if let Ok(status) = axum::http::StatusCode::from_u16(code) {
+            response.set_status(status);
+        }
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = code;
+}
+
+/// The 404 body shared by unknown URLs and unknown slugs.
+#[component]
+pub fn NotFound() -> impl IntoView {
+    set_status(404);
+    view! {
+        <Title text="Page not found"/>
+        <div class="wrap narrow">
+            <h1>"Page not found"</h1>
+            <p>"There is nothing at this address. It may have been moved or archived."</p>
+            <ul>
+                <li><a href="/scenarios">"Browse the scenario library"</a></li>
+                <li><a href="/frameworks">"Read the answer frameworks"</a></li>
+                <li><a href="/">"Go to the home page"</a></li>
+            </ul>
+        </div>
+    }
+}
+
+/// A page-level error: sets the status and shows the error's user-facing message.
+#[component]
+pub fn ErrorView(error: AppError) -> impl IntoView {
+    if error == AppError::NotFound {
+        return view! { <NotFound/> }.into_any();
+    }
+    set_status(error.status());
+    view! {
+        <Title text="Something went wrong"/>
+        <div class="wrap narrow">
+            <h1>"Something went wrong"</h1>
+            <p role="alert" class="error-text">{error.to_string()}</p>
+        </div>
+    }
+    .into_any()
+}

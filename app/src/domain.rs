@@ -1,0 +1,6 @@
+//! Pure types and logic shared by the server and the browser: no I/O, unit-tested beside the code.
+pub mod error;
+pub mod library;
+pub mod search;
+pub mod slug;
+pub mod taxonomy;

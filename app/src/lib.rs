@@ -1,0 +1,14 @@
+//! MLOps Interview Coach: the Leptos app (pages, components, server functions), its pure domain
+//! logic, and (with the `ssr` feature) the server internals.
+//!
+//! Rendering is islands mode: pages are server-rendered HTML; only `#[island]` components ship
+//! to the browser as wasm.
+pub mod api;
+pub mod components;
+pub mod domain;
+pub mod pages;
+pub mod routes;
+#[cfg(feature = "ssr")]
+pub mod server;
+
+pub use routes::{shell, App};

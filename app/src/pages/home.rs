@@ -1,0 +1,64 @@
+//! The home page: what the app is for, and the way into the library.
+use crate::api::library::library_overview;
+use crate::components::error_view::ErrorView;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let overview = Resource::new(|| (), |_| library_overview());
+    view! {
+        <Title text=""/>
+        <div class="wrap">
+            <section class="hero">
+                <h1>"Practise MLOps incident interviews like the real thing"</h1>
+                <p class="lead">
+                    "Production-incident scenarios for MLOps, ML-platform and LLMOps roles, each "
+                    "with a senior-level answer key, the key points a scorer looks for, and the "
+                    "follow-up questions interviewers ask."
+                </p>
+                <p class="hero-actions">
+                    <a class="button" href="/scenarios">"Browse the scenarios"</a>
+                    <a class="button secondary" href="/frameworks/how-to-answer">
+                        "How to answer"
+                    </a>
+                </p>
+            </section>
+            <Suspense fallback=|| view! { <p>"Loading the library…"</p> }>
+                {move || Suspend::new(async move {
+                    match overview.await {
+                        Ok(o) => view! {
+                            <section aria-labelledby="by-topic">
+                                <h2 id="by-topic">"Scenarios by topic"</h2>
+                                <p id="library-size">
+                                    {format!("{} scenarios and {} answer frameworks.", o.scenarios, o.frameworks)}
+                                </p>
+                                <ul class="topic-grid">
+                                    {o.per_topic.into_iter().map(|(topic, n)| view! {
+                                        <li>
+                                            <a href=format!("/scenarios?topic={}", topic.key())>
+                                                <span class="topic-name">{topic.label()}</span>
+                                                <span class="topic-count">
+                                                    {format!("{n} scenario{}", if n == 1 { "" } else { "s" })}
+                                                </span>
+                                            </a>
+                                        </li>
+                                    }).collect_view()}
+                                </ul>
+                            </section>
+                        }.into_any(),
+                        Err(e) => view! { <ErrorView error=e/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+            <section class="steps" aria-labelledby="how">
+                <h2 id="how">"How to use it"</h2>
+                <ol>
+                    <li>"Pick a scenario and read the prompt as if an interviewer said it."</li>
+                    <li>"Answer out loud or in writing before you open the answer key."</li>
+                    <li>"Compare with the key points and the rubric, then try the follow-ups."</li>
+                </ol>
+            </section>
+        </div>
+    }
+}

@@ -1,0 +1,81 @@
+//! The scoring rubric: every dimension with what a 1, 2, 3 and 4 answer looks like.
+use crate::api::library::get_rubric;
+use crate::components::error_view::ErrorView;
+use crate::domain::library::Rubric;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// What each score means, as a word; the rubric text says what it looks like.
+const SCORE_NAMES: [&str; 4] = ["Weak", "Below the bar", "Meets the bar", "Strong"];
+
+#[component]
+pub fn RubricPage() -> impl IntoView {
+    let rubric = Resource::new(|| (), |_| get_rubric());
+    view! {
+        <Title text="Scoring rubric"/>
+        <Suspense fallback=|| view! { <p class="wrap">"Loading the rubric…"</p> }>
+            {move || Suspend::new(async move {
+                match rubric.await {
+                    Ok(r) => view! { <RubricView r/> }.into_any(),
+                    Err(e) => view! { <ErrorView error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn RubricView(r: Rubric) -> impl IntoView {
+    view! {
+        <div class="wrap narrow rubric">
+            <h1>{r.name}</h1>
+            <p class="lead">{r.description}</p>
+            <p>
+                "Every dimension is scored from 1 to 4. There is no neutral middle: a 3 meets "
+                "the bar, a 2 does not."
+            </p>
+            <nav aria-label="Dimensions" class="toc">
+                <ol>
+                    {r.dimensions.iter().map(|d| view! {
+                        <li><a href=format!("#dim-{}", d.key)>{d.name.clone()}</a></li>
+                    }).collect_view()}
+                </ol>
+            </nav>
+            {r.dimensions.into_iter().map(|d| view! {
+                <section class="dimension" id=format!("dim-{}", d.key) aria-labelledby=format!("dim-{}-h", d.key)>
+                    <h2 id=format!("dim-{}-h", d.key)>{d.name.clone()}</h2>
+                    <p>{d.description}</p>
+                    <table class="levels">
+                        <caption class="visually-hidden">{format!("{}: what each score looks like", d.name)}</caption>
+                        <thead>
+                            <tr><th scope="col">"Score"</th><th scope="col">"What the answer shows"</th></tr>
+                        </thead>
+                        <tbody>
+                            {d.levels.into_iter().enumerate().map(|(i, text)| view! {
+                                <tr class=format!("score-{}", i + 1)>
+                                    <th scope="row">
+                                        <span class="score">{i + 1}</span>
+                                        <span class="score-name">{SCORE_NAMES[i]}</span>
+                                    </th>
+                                    <td>{text}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </section>
+            }).collect_view()}
+            <section aria-labelledby="recommendation-heading">
+                <h2 id="recommendation-heading">"Overall recommendation"</h2>
+                <p>"Given at a target level (mid-level, senior or staff), after the dimensions are scored."</p>
+                <dl class="recommendations">
+                    {r.recommendations.into_iter().map(|rec| view! {
+                        <div class=format!("rec rec-{}", rec.key)>
+                            <dt>{rec.label}</dt>
+                            <dd>{rec.description}</dd>
+                        </div>
+                    }).collect_view()}
+                </dl>
+            </section>
+        </div>
+    }
+}

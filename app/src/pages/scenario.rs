@@ -1,0 +1,93 @@
+//! One scenario: the prompt, the answer key part by part, the key points and the follow-ups.
+use crate::api::library::get_scenario;
+use crate::components::badges::{LevelBadge, TopicChips};
+use crate::components::error_view::ErrorView;
+use crate::components::expand_all::ExpandAll;
+use crate::domain::library::ScenarioDetail;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn ScenarioPage() -> impl IntoView {
+    let params = use_params_map();
+    let slug = move || params.read().get("slug").unwrap_or_default();
+    let scenario = Resource::new(slug, get_scenario);
+    view! {
+        <Suspense fallback=|| view! { <p class="wrap">"Loading the scenario…"</p> }>
+            {move || Suspend::new(async move {
+                match scenario.await {
+                    Ok(s) => view! { <ScenarioView s/> }.into_any(),
+                    Err(e) => view! { <ErrorView error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ScenarioView(s: ScenarioDetail) -> impl IntoView {
+    let key_points = s.key_points;
+    view! {
+        <Title text=s.title.clone()/>
+        <article class="wrap narrow scenario">
+            <nav aria-label="Breadcrumb" class="breadcrumb">
+                <a href="/scenarios">"Scenarios"</a>
+                <span aria-hidden="true">" › "</span>
+                <span aria-current="page">{s.title.clone()}</span>
+            </nav>
+            <header class="scenario-header">
+                <h1>{s.title}</h1>
+                <p class="lead">{s.summary}</p>
+                <div class="card-meta">
+                    <LevelBadge level=s.level/>
+                    <TopicChips topics=s.topics/>
+                    <span class="version">{format!("Version {}", s.version)}</span>
+                </div>
+            </header>
+
+            <section class="prompt" aria-labelledby="prompt-heading">
+                <h2 id="prompt-heading">"The prompt"</h2>
+                <div class="prose" inner_html=s.prompt_html></div>
+            </section>
+
+            <section aria-labelledby="key-heading" id="answer-key">
+                <div class="section-head">
+                    <h2 id="key-heading">"Answer key"</h2>
+                    <ExpandAll target="answer-key".to_string()/>
+                </div>
+                <p class="hint">
+                    "Answer first, out loud or on paper, then open each part to compare."
+                </p>
+                {s.sections.into_iter().map(|section| view! {
+                    <details class="key-part" id=format!("part-{}", section.kind.key())>
+                        <summary>{section.kind.heading()}</summary>
+                        <div class="prose" inner_html=section.html></div>
+                    </details>
+                }).collect_view()}
+                <details class="key-part" id="part-key-points">
+                    <summary>{format!("Key points a scorer looks for ({})", key_points.len())}</summary>
+                    <ol class="key-points">
+                        {key_points.into_iter().map(|k| view! {
+                            <li>
+                                <span class="kp-label">{k.label}</span>
+                                <span class="kp-signals">
+                                    "Signals: " {k.synonyms.join(", ")}
+                                </span>
+                            </li>
+                        }).collect_view()}
+                    </ol>
+                </details>
+            </section>
+
+            <section aria-labelledby="follow-ups-heading">
+                <h2 id="follow-ups-heading">"Follow-up questions"</h2>
+                <ol class="follow-ups" id="follow-ups">
+                    {s.follow_ups.into_iter().map(|f| view! {
+                        <li inner_html=f.html></li>
+                    }).collect_view()}
+                </ol>
+            </section>
+        </article>
+    }
+}

@@ -1,0 +1,72 @@
+//! The one route table, and the HTML shell every page is rendered into.
+use crate::components::layout::{SiteFooter, SiteHeader};
+use crate::pages::{
+    frameworks::{FrameworkListPage, FrameworkReadPage},
+    home::HomePage,
+    library::LibraryPage,
+    not_found::NotFoundPage,
+    rubric::RubricPage,
+    scenario::ScenarioPage,
+};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path, SsrMode,
+};
+
+pub const SITE_NAME: &str = "MLOps Interview Coach";
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <HydrationScripts options islands=true/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/coach.css"/>
+        <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
+        <Meta name="color-scheme" content="light dark"/>
+        <Meta
+            name="description"
+            content="Practise and run MLOps, ML-platform and LLMOps incident interviews."
+        />
+        <Title formatter=|page: String| {
+            if page.is_empty() { SITE_NAME.to_string() } else { format!("{page} · {SITE_NAME}") }
+        }/>
+        <Router>
+            <SiteHeader/>
+            <main id="main" tabindex="-1">
+                // Data routes render whole on the server (SsrMode::Async), so every page is
+                // complete without JavaScript.
+                <Routes fallback=NotFoundPage>
+                    <Route path=path!("") view=HomePage ssr=SsrMode::Async/>
+                    <Route path=path!("scenarios") view=LibraryPage ssr=SsrMode::Async/>
+                    <Route path=path!("scenarios/:slug") view=ScenarioPage ssr=SsrMode::Async/>
+                    <Route path=path!("frameworks") view=FrameworkListPage ssr=SsrMode::Async/>
+                    <Route
+                        path=path!("frameworks/:slug")
+                        view=FrameworkReadPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=path!("rubric") view=RubricPage ssr=SsrMode::Async/>
+                </Routes>
+            </main>
+            <SiteFooter/>
+        </Router>
+    }
+}

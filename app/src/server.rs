@@ -1,0 +1,16 @@
+//! Server-only code: settings, state, the database layer, content sync, Markdown and HTTP wiring.
+//! None of it is compiled into the browser bundle.
+pub mod content;
+pub mod db;
+pub mod http;
+pub mod markdown;
+pub mod settings;
+pub mod state;
+
+/// Milliseconds since the Unix epoch: the one clock every timestamp column uses.
+pub fn now_millis() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or_default()
+}

@@ -1,0 +1,16 @@
+//! Content sync: `content/` files -> validated, rendered records -> SQLite, in one transaction.
+//!
+//! [`load`] reads and validates every file without touching the database, collecting every
+//! problem with its file and line; [`sync`] then writes only what changed.
+mod files;
+mod parse;
+mod sync;
+#[cfg(test)]
+mod tests;
+
+pub use files::{
+    load, ContentError, ContentErrors, ContentSet, FrameworkFile, KeyPointDef, RubricFile,
+    ScenarioFile,
+};
+pub use parse::{parse_framework, parse_rubric, parse_scenario};
+pub use sync::{sync, SyncError, SyncReport};

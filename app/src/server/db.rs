@@ -1,0 +1,63 @@
+//! The database layer: the pool, migrations, and (in submodules) every SQL statement of the app.
+pub mod frameworks;
+pub mod rubric;
+pub mod scenarios;
+
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use std::{str::FromStr, time::Duration};
+
+/// Migrations, embedded at compile time from `<workspace>/migrations`.
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbSetupError {
+    #[error("invalid database URL: {0}")]
+    Url(#[source] sqlx::Error),
+    #[error("cannot create the database folder {path}: {source}")]
+    Folder {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("cannot open the database: {0}")]
+    Open(#[source] sqlx::Error),
+    #[error("database migration failed: {0}")]
+    Migrate(#[source] sqlx::migrate::MigrateError),
+}
+
+/// Open (creating if missing) the SQLite database and bring its schema up to date.
+///
+/// WAL lets readers run while one writer commits; `synchronous=FULL` makes every commit durable
+/// across power loss; the busy timeout makes a second writer wait instead of failing.
+pub async fn connect(url: &str) -> Result<SqlitePool, DbSetupError> {
+    let opts = SqliteConnectOptions::from_str(url)
+        .map_err(DbSetupError::Url)?
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Full)
+        .busy_timeout(Duration::from_secs(5))
+        .foreign_keys(true);
+    let folder = opts.get_filename().parent().map(|p| p.to_path_buf());
+    if let Some(folder) = folder.filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(&folder).map_err(|source| DbSetupError::Folder {
+            path: folder.display().to_string(),
+            source,
+        })?;
+    }
+    let pool = SqlitePoolOptions::new()
+        .max_connections(8)
+        .connect_with(opts)
+        .await
+        .map_err(DbSetupError::Open)?;
+    MIGRATOR.run(&pool).await.map_err(DbSetupError::Migrate)?;
+    Ok(pool)
+}
+
+/// Start a write transaction that takes the write lock at once (`BEGIN IMMEDIATE`), so that a
+/// concurrent writer waits for the busy timeout instead of failing half-way through.
+pub async fn begin_write(
+    pool: &SqlitePool,
+) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+    pool.begin_with("BEGIN IMMEDIATE").await
+}

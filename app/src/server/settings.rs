@@ -1,0 +1,112 @@
+//! Settings from environment variables, with defaults that run the app locally.
+//! Invalid values stop start-up with a message naming the variable and the problem.
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// `COACH_DATABASE_URL`, default `sqlite://data/coach.db`.
+    pub database_url: String,
+    /// `COACH_ADDR`, default `127.0.0.1:3000`.
+    pub addr: SocketAddr,
+    /// `COACH_CONTENT_DIR`, default `content`.
+    pub content_dir: PathBuf,
+    /// `COACH_LOG` (a tracing filter such as `info` or `app=debug,info`), default `info`.
+    pub log: String,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("invalid setting {var}={value:?}: {problem}")]
+pub struct SettingsError {
+    pub var: &'static str,
+    pub value: String,
+    pub problem: String,
+}
+
+impl Settings {
+    pub fn from_env() -> Result<Self, SettingsError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads settings through `lookup`, so tests need not touch the process environment.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, SettingsError> {
+        let get = |var: &'static str, default: &str| {
+            lookup(var)
+                .filter(|v| !v.trim().is_empty())
+                .unwrap_or_else(|| default.to_string())
+        };
+
+        let database_url = get("COACH_DATABASE_URL", "sqlite://data/coach.db");
+        if !database_url.starts_with("sqlite:") {
+            return Err(SettingsError {
+                var: "COACH_DATABASE_URL",
+                value: database_url,
+                problem: "only sqlite: URLs are supported, e.g. sqlite://data/coach.db".into(),
+            });
+        }
+
+        let addr_raw = get("COACH_ADDR", "127.0.0.1:3000");
+        let addr = addr_raw.parse().map_err(|_| SettingsError {
+            var: "COACH_ADDR",
+            value: addr_raw.clone(),
+            problem: "expected IP:PORT, e.g. 127.0.0.1:3000".into(),
+        })?;
+
+        let content_dir = PathBuf::from(get("COACH_CONTENT_DIR", "content"));
+        if !content_dir.is_dir() {
+            return Err(SettingsError {
+                var: "COACH_CONTENT_DIR",
+                value: content_dir.display().to_string(),
+                problem: "not a directory (run from the project folder or set the path)".into(),
+            });
+        }
+
+        let log = get("COACH_LOG", "info");
+        Ok(Self {
+            database_url,
+            addr,
+            content_dir,
+            log,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn settings(vars: &[(&str, &str)]) -> Result<Settings, SettingsError> {
+        let content = env!("CARGO_MANIFEST_DIR").to_string() + "/../content";
+        let mut map: HashMap<String, String> =
+            HashMap::from([("COACH_CONTENT_DIR".to_string(), content)]);
+        map.extend(vars.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        Settings::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_serve_locally_from_a_file_under_data() {
+        let s = settings(&[]).unwrap();
+        assert_eq!(s.addr.to_string(), "127.0.0.1:3000");
+        assert_eq!(s.database_url, "sqlite://data/coach.db");
+    }
+
+    #[test]
+    fn a_bad_address_names_the_variable_and_the_expected_form() {
+        let err = settings(&[("COACH_ADDR", "localhost")]).unwrap_err();
+        assert_eq!(err.var, "COACH_ADDR");
+        assert!(err.to_string().contains("IP:PORT"));
+    }
+
+    #[test]
+    fn a_non_sqlite_database_url_is_refused() {
+        let err = settings(&[("COACH_DATABASE_URL", "mysql://x")]).unwrap_err();
+        assert_eq!(err.var, "COACH_DATABASE_URL");
+    }
+
+    #[test]
+    fn a_missing_content_directory_is_refused() {
+        let err = settings(&[("COACH_CONTENT_DIR", "/nonexistent/content")]).unwrap_err();
+        assert_eq!(err.var, "COACH_CONTENT_DIR");
+    }
+}
