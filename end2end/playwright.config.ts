@@ -21,7 +21,7 @@ export default defineConfig({
   workers: 1,
   retries: 0,
   forbidOnly: !!process.env.CI,
-  reporter: [['list']],
+  reporter: [['list'], ['./summary-reporter.ts']],
   webServer: {
     // The release build that `make test` has just made; Playwright stops it when the run ends.
     command: './target/release/coach',

@@ -24,9 +24,9 @@ BIN = os.path.join(ROOT, "target", "release", "coach")
 TARGETS = {
     "wasm_brotli_kb": 100,
     "css_gzip_kb": 8,
-    "first_start_ms": 3000,
-    "warm_start_ms": 1500,
-    "page_p95_ms": 25,
+    "first_start_ms": 1000,
+    "warm_start_ms": 500,
+    "page_p95_ms": 10,
 }
 
 failures = []

@@ -3,3 +3,4 @@ pub mod badges;
 pub mod error_view;
 pub mod expand_all;
 pub mod layout;
+pub mod loaded;

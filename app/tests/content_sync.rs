@@ -1,4 +1,8 @@
 //! The content sync on real SQLite files: idempotent, versioned, archiving, all-or-nothing.
+#[expect(
+    dead_code,
+    reason = "each test binary uses a different part of the helpers"
+)]
 mod support;
 
 use app::server::content::{self, load, SyncError};

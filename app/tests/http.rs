@@ -1,4 +1,8 @@
 //! The app as a browser without JavaScript sees it: whole pages, right statuses, clear errors.
+#[expect(
+    dead_code,
+    reason = "each test binary uses a different part of the helpers"
+)]
 mod support;
 
 use app::api::library::{GetScenario, ListScenarios};

@@ -1,6 +1,4 @@
 //! Shared set-up for integration tests: a fresh SQLite file per test, the real content, the router.
-#![allow(dead_code)] // each test binary uses a different part of this module
-
 use app::server::{content, db, http, settings::Settings, state::AppState};
 use axum::body::Body;
 use axum::http::{Request, StatusCode};

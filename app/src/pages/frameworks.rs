@@ -1,7 +1,7 @@
 //! The general answer frameworks: a list, and one page each.
 use crate::api::library::{get_framework, list_frameworks};
-use crate::components::error_view::ErrorView;
-use crate::domain::library::FrameworkCard;
+use crate::components::loaded::loaded;
+use crate::domain::library::{Framework, FrameworkCard};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -16,14 +16,7 @@ pub fn FrameworkListPage() -> impl IntoView {
             <p class="lead">
                 "The habits behind every strong incident answer, whatever the scenario."
             </p>
-            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match frameworks.await {
-                        Ok(list) => view! { <FrameworkList list/> }.into_any(),
-                        Err(e) => view! { <ErrorView error=e/> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            {loaded(frameworks, |list| view! { <FrameworkList list/> })}
         </div>
     }
 }
@@ -50,50 +43,44 @@ fn FrameworkList(list: Vec<FrameworkCard>) -> impl IntoView {
 pub fn FrameworkReadPage() -> impl IntoView {
     let params = use_params_map();
     let slug = move || params.read().get("slug").unwrap_or_default();
-    let page = Resource::new(slug, get_framework);
-    let all = Resource::new(|| (), |_| list_frameworks());
+    let page = Resource::new(slug, |slug| async move {
+        Ok((get_framework(slug).await?, list_frameworks().await?))
+    });
+    loaded(page, |(f, all)| view! { <FrameworkView f all/> })
+}
+
+#[component]
+fn FrameworkView(f: Framework, all: Vec<FrameworkCard>) -> impl IntoView {
+    let current = f.slug.clone();
     view! {
-        <Suspense fallback=|| view! { <p class="wrap">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                let (page, all) = (page.await, all.await.unwrap_or_default());
-                match page {
-                    Ok(f) => {
-                        let current = f.slug.clone();
+        <Title text=f.title.clone()/>
+        <article class="wrap narrow">
+            <nav aria-label="Breadcrumb" class="breadcrumb">
+                <a href="/frameworks">"Frameworks"</a>
+                <span aria-hidden="true">" › "</span>
+                <span aria-current="page">{f.title.clone()}</span>
+            </nav>
+            <h1>{f.title}</h1>
+            <p class="lead">{f.summary}</p>
+            <div class="prose" inner_html=f.html></div>
+            <nav aria-label="All frameworks" class="see-also">
+                <h2>"All frameworks"</h2>
+                <ol>
+                    {all.into_iter().map(|o| {
+                        let here = o.slug == current;
                         view! {
-                            <Title text=f.title.clone()/>
-                            <article class="wrap narrow">
-                                <nav aria-label="Breadcrumb" class="breadcrumb">
-                                    <a href="/frameworks">"Frameworks"</a>
-                                    <span aria-hidden="true">" › "</span>
-                                    <span aria-current="page">{f.title.clone()}</span>
-                                </nav>
-                                <h1>{f.title}</h1>
-                                <p class="lead">{f.summary}</p>
-                                <div class="prose" inner_html=f.html></div>
-                                <nav aria-label="All frameworks" class="see-also">
-                                    <h2>"All frameworks"</h2>
-                                    <ol>
-                                        {all.into_iter().map(|o| {
-                                            let here = o.slug == current;
-                                            view! {
-                                                <li>
-                                                    <a
-                                                        href=format!("/frameworks/{}", o.slug)
-                                                        aria-current=here.then_some("page")
-                                                    >
-                                                        {o.title}
-                                                    </a>
-                                                </li>
-                                            }
-                                        }).collect_view()}
-                                    </ol>
-                                </nav>
-                            </article>
-                        }.into_any()
-                    }
-                    Err(e) => view! { <ErrorView error=e/> }.into_any(),
-                }
-            })}
-        </Suspense>
+                            <li>
+                                <a
+                                    href=format!("/frameworks/{}", o.slug)
+                                    aria-current=here.then_some("page")
+                                >
+                                    {o.title}
+                                </a>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ol>
+            </nav>
+        </article>
     }
 }

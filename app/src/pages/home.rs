@@ -1,6 +1,7 @@
 //! The home page: what the app is for, and the way into the library.
 use crate::api::library::library_overview;
-use crate::components::error_view::ErrorView;
+use crate::components::loaded::loaded;
+use crate::domain::library::LibraryStats;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -24,33 +25,7 @@ pub fn HomePage() -> impl IntoView {
                     </a>
                 </p>
             </section>
-            <Suspense fallback=|| view! { <p>"Loading the library…"</p> }>
-                {move || Suspend::new(async move {
-                    match overview.await {
-                        Ok(o) => view! {
-                            <section aria-labelledby="by-topic">
-                                <h2 id="by-topic">"Scenarios by topic"</h2>
-                                <p id="library-size">
-                                    {format!("{} scenarios and {} answer frameworks.", o.scenarios, o.frameworks)}
-                                </p>
-                                <ul class="topic-grid">
-                                    {o.per_topic.into_iter().map(|(topic, n)| view! {
-                                        <li>
-                                            <a href=format!("/scenarios?topic={}", topic.key())>
-                                                <span class="topic-name">{topic.label()}</span>
-                                                <span class="topic-count">
-                                                    {format!("{n} scenario{}", if n == 1 { "" } else { "s" })}
-                                                </span>
-                                            </a>
-                                        </li>
-                                    }).collect_view()}
-                                </ul>
-                            </section>
-                        }.into_any(),
-                        Err(e) => view! { <ErrorView error=e/> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            {loaded(overview, |stats| view! { <TopicOverview stats/> })}
             <section class="steps" aria-labelledby="how">
                 <h2 id="how">"How to use it"</h2>
                 <ol>
@@ -60,5 +35,29 @@ pub fn HomePage() -> impl IntoView {
                 </ol>
             </section>
         </div>
+    }
+}
+
+#[component]
+fn TopicOverview(stats: LibraryStats) -> impl IntoView {
+    view! {
+        <section aria-labelledby="by-topic">
+            <h2 id="by-topic">"Scenarios by topic"</h2>
+            <p id="library-size">
+                {format!("{} scenarios and {} answer frameworks.", stats.scenarios, stats.frameworks)}
+            </p>
+            <ul class="topic-grid">
+                {stats.per_topic.into_iter().map(|(topic, n)| view! {
+                    <li>
+                        <a href=format!("/scenarios?topic={}", topic.key())>
+                            <span class="topic-name">{topic.label()}</span>
+                            <span class="topic-count">
+                                {format!("{n} scenario{}", if n == 1 { "" } else { "s" })}
+                            </span>
+                        </a>
+                    </li>
+                }).collect_view()}
+            </ul>
+        </section>
     }
 }

@@ -74,41 +74,57 @@ fn FilterForm(q: String, topic: String, level: String, error: Option<AppError>) 
                 />
                 {q_error.map(|m| view! { <p class="field-error" id="q-error">{m}</p> })}
             </div>
-            <div class="field">
-                <label for="topic">"Topic"</label>
-                <select
-                    id="topic"
-                    name="topic"
-                    aria-invalid=topic_error.is_some().then_some("true")
-                    aria-describedby=topic_error.is_some().then_some("topic-error")
-                >
-                    <option value="" selected=topic.is_empty()>"All topics"</option>
-                    {Topic::ALL.map(|t| view! {
-                        <option value=t.key() selected=topic == t.key()>{t.label()}</option>
-                    }).collect_view()}
-                </select>
-                {topic_error.map(|m| view! { <p class="field-error" id="topic-error">{m}</p> })}
-            </div>
-            <div class="field">
-                <label for="level">"Level"</label>
-                <select
-                    id="level"
-                    name="level"
-                    aria-invalid=level_error.is_some().then_some("true")
-                    aria-describedby=level_error.is_some().then_some("level-error")
-                >
-                    <option value="" selected=level.is_empty()>"All levels"</option>
-                    {Level::ALL.map(|l| view! {
-                        <option value=l.key() selected=level == l.key()>{l.label()}</option>
-                    }).collect_view()}
-                </select>
-                {level_error.map(|m| view! { <p class="field-error" id="level-error">{m}</p> })}
-            </div>
+            <SelectFilter
+                name="topic"
+                label="Topic"
+                all="All topics"
+                options=Topic::ALL.map(|t| (t.key(), t.label())).to_vec()
+                selected=topic
+                error=topic_error
+            />
+            <SelectFilter
+                name="level"
+                label="Level"
+                all="All levels"
+                options=Level::ALL.map(|l| (l.key(), l.label())).to_vec()
+                selected=level
+                error=level_error
+            />
             <div class="field actions">
                 <button type="submit" class="button">"Apply"</button>
                 {has_filter.then(|| view! { <a class="button secondary" href="/scenarios">"Clear"</a> })}
             </div>
         </form>
+    }
+}
+
+/// A labelled `<select>` with an "all" choice, and its error (if any) tied to it for screen readers.
+#[component]
+fn SelectFilter(
+    name: &'static str,
+    label: &'static str,
+    all: &'static str,
+    options: Vec<(&'static str, &'static str)>,
+    selected: String,
+    error: Option<String>,
+) -> impl IntoView {
+    let error_id = format!("{name}-error");
+    view! {
+        <div class="field">
+            <label for=name>{label}</label>
+            <select
+                id=name
+                name=name
+                aria-invalid=error.is_some().then_some("true")
+                aria-describedby=error.is_some().then(|| error_id.clone())
+            >
+                <option value="" selected=selected.is_empty()>{all}</option>
+                {options.into_iter().map(|(key, text)| view! {
+                    <option value=key selected=selected == key>{text}</option>
+                }).collect_view()}
+            </select>
+            {error.map(|m| view! { <p class="field-error" id=error_id>{m}</p> })}
+        </div>
     }
 }
 

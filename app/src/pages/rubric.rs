@@ -1,6 +1,6 @@
 //! The scoring rubric: every dimension with what a 1, 2, 3 and 4 answer looks like.
 use crate::api::library::get_rubric;
-use crate::components::error_view::ErrorView;
+use crate::components::loaded::loaded;
 use crate::domain::library::Rubric;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -13,14 +13,7 @@ pub fn RubricPage() -> impl IntoView {
     let rubric = Resource::new(|| (), |_| get_rubric());
     view! {
         <Title text="Scoring rubric"/>
-        <Suspense fallback=|| view! { <p class="wrap">"Loading the rubric…"</p> }>
-            {move || Suspend::new(async move {
-                match rubric.await {
-                    Ok(r) => view! { <RubricView r/> }.into_any(),
-                    Err(e) => view! { <ErrorView error=e/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {loaded(rubric, |r| view! { <RubricView r/> })}
     }
 }
 
@@ -30,10 +23,6 @@ fn RubricView(r: Rubric) -> impl IntoView {
         <div class="wrap narrow rubric">
             <h1>{r.name}</h1>
             <p class="lead">{r.description}</p>
-            <p>
-                "Every dimension is scored from 1 to 4. There is no neutral middle: a 3 meets "
-                "the bar, a 2 does not."
-            </p>
             <nav aria-label="Dimensions" class="toc">
                 <ol>
                     {r.dimensions.iter().map(|d| view! {

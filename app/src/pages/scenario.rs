@@ -1,8 +1,8 @@
 //! One scenario: the prompt, the answer key part by part, the key points and the follow-ups.
 use crate::api::library::get_scenario;
 use crate::components::badges::{LevelBadge, TopicChips};
-use crate::components::error_view::ErrorView;
 use crate::components::expand_all::ExpandAll;
+use crate::components::loaded::loaded;
 use crate::domain::library::ScenarioDetail;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -13,16 +13,7 @@ pub fn ScenarioPage() -> impl IntoView {
     let params = use_params_map();
     let slug = move || params.read().get("slug").unwrap_or_default();
     let scenario = Resource::new(slug, get_scenario);
-    view! {
-        <Suspense fallback=|| view! { <p class="wrap">"Loading the scenario…"</p> }>
-            {move || Suspend::new(async move {
-                match scenario.await {
-                    Ok(s) => view! { <ScenarioView s/> }.into_any(),
-                    Err(e) => view! { <ErrorView error=e/> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
+    loaded(scenario, |s| view! { <ScenarioView s/> })
 }
 
 #[component]
