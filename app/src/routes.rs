@@ -18,6 +18,8 @@ use leptos_router::{
 pub const SITE_NAME: &str = "MLOps Interview Coach";
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    crate::server::security::set_page_csp();
     view! {
         <!DOCTYPE html>
         <html lang="en">

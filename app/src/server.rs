@@ -4,6 +4,7 @@ pub mod content;
 pub mod db;
 pub mod http;
 pub mod markdown;
+pub mod security;
 pub mod settings;
 pub mod state;
 

@@ -48,11 +48,19 @@ pub struct TestApp {
 
 /// The whole app on a fresh database loaded with the real content.
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(&[]).await
+}
+
+/// The same, with some settings (environment variables) given.
+pub async fn spawn_app_with(vars: &[(&str, &str)]) -> TestApp {
     let (dir, pool) = fresh_db().await;
     content::sync(&pool, &content_dir(), 1).await.unwrap();
     let settings = Settings::from_lookup(|name| match name {
         "COACH_CONTENT_DIR" => Some(content_dir().display().to_string()),
-        _ => None,
+        _ => vars
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.to_string()),
     })
     .unwrap();
     let state = AppState {
@@ -71,16 +79,28 @@ pub async fn spawn_app() -> TestApp {
 
 pub struct Reply {
     pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
     pub body: String,
+}
+
+impl Reply {
+    pub fn header(&self, name: &str) -> &str {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+    }
 }
 
 impl TestApp {
     pub async fn send(&self, request: Request<Body>) -> Reply {
         let res = self.router.clone().oneshot(request).await.unwrap();
         let status = res.status();
+        let headers = res.headers().clone();
         let bytes = res.into_body().collect().await.unwrap().to_bytes();
         Reply {
             status,
+            headers,
             body: String::from_utf8_lossy(&bytes).into_owned(),
         }
     }

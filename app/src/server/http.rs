@@ -1,4 +1,5 @@
 //! The HTTP edge: the router, its middleware, and how errors become status codes.
+use super::security;
 use super::state::AppState;
 use crate::domain::error::AppError;
 use crate::routes::{shell, App};
@@ -34,6 +35,14 @@ pub fn router(state: AppState) -> Router {
             context, shell,
         ))
         .layer(middleware::from_fn(server_fn_status))
+        .layer(middleware::from_fn_with_state(
+            state.settings.clone(),
+            security::same_origin_writes,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.settings.clone(),
+            security::headers,
+        ))
         .layer(CompressionLayer::new())
         .layer(
             // Method and path only: query strings can carry search text or, later, tokens.

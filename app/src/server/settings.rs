@@ -13,6 +13,9 @@ pub struct Settings {
     pub content_dir: PathBuf,
     /// `COACH_LOG` (a tracing filter such as `info` or `app=debug,info`), default `info`.
     pub log: String,
+    /// `COACH_PUBLIC_URL`: the address people use, default `http://` + `COACH_ADDR`. When it is
+    /// https, cookies are `Secure` and responses carry HSTS.
+    pub public_url: String,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -62,11 +65,22 @@ impl Settings {
         }
 
         let log = get("COACH_LOG", "info");
+        let public_url = get("COACH_PUBLIC_URL", &format!("http://{addr}"))
+            .trim_end_matches('/')
+            .to_string();
+        if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
+            return Err(SettingsError {
+                var: "COACH_PUBLIC_URL",
+                value: public_url,
+                problem: "expected an http:// or https:// URL".into(),
+            });
+        }
         Ok(Self {
             database_url,
             addr,
             content_dir,
             log,
+            public_url,
         })
     }
 }
@@ -96,6 +110,14 @@ mod tests {
         let err = settings(&[("COACH_ADDR", "localhost")]).unwrap_err();
         assert_eq!(err.var, "COACH_ADDR");
         assert!(err.to_string().contains("IP:PORT"));
+    }
+
+    #[test]
+    fn the_public_url_defaults_to_the_listen_address_and_must_be_http() {
+        let s = settings(&[("COACH_ADDR", "127.0.0.1:8080")]).unwrap();
+        assert_eq!(s.public_url, "http://127.0.0.1:8080");
+        let err = settings(&[("COACH_PUBLIC_URL", "coach.example")]).unwrap_err();
+        assert_eq!(err.var, "COACH_PUBLIC_URL");
     }
 
     #[test]

@@ -1,0 +1,177 @@
+//! Security middleware every response goes through: baseline headers, the page CSP (with the
+//! per-request nonce Leptos puts on its hydration script), and the cross-site request check.
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use std::sync::Arc;
+
+use super::settings::Settings;
+
+/// Content-Security-Policy of an HTML page: only our own scripts and the hydration script that
+/// carries `nonce`; wasm may be compiled (`'wasm-unsafe-eval'`), nothing may frame the page.
+pub fn page_csp(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; \
+         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+/// For everything that is not a page (files, server functions, errors): nothing may run or frame it.
+const NON_PAGE_CSP: &str = "default-src 'none'; frame-ancestors 'none'";
+
+/// Called while a page renders, so its CSP names the nonce of that very response.
+pub fn set_page_csp() {
+    if let (Some(nonce), Some(response)) = (
+        leptos::nonce::use_nonce(),
+        leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
+    ) {
+        if let Ok(value) = HeaderValue::from_str(&page_csp(&nonce.to_string())) {
+            response.insert_header(header::CONTENT_SECURITY_POLICY, value);
+        }
+    }
+}
+
+/// Adds the baseline security headers to every response.
+pub async fn headers(State(settings): State<Arc<Settings>>, req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("strict-origin-when-cross-origin"),
+    );
+    h.insert(
+        "cross-origin-opener-policy",
+        HeaderValue::from_static("same-origin"),
+    );
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(NON_PAGE_CSP),
+        );
+    }
+    if settings.public_url.starts_with("https://") {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=63072000; includeSubDomains"),
+        );
+    }
+    res
+}
+
+/// Refuses a state-changing request that a browser says comes from another site.
+///
+/// Browsers send `Sec-Fetch-Site` on every request and `Origin` on every POST; a request with
+/// neither is not from a browser page (curl, tests) and cannot carry a victim's cookies by accident.
+pub async fn same_origin_writes(
+    State(settings): State<Arc<Settings>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    if is_safe_method(req.method()) || is_same_site(req.headers(), &settings.public_url) {
+        return next.run(req).await;
+    }
+    tracing::warn!(path = %req.uri().path(), "cross-site write refused");
+    (
+        StatusCode::FORBIDDEN,
+        "This request came from another site and was refused.",
+    )
+        .into_response()
+}
+
+fn is_safe_method(method: &Method) -> bool {
+    matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+fn is_same_site(headers: &HeaderMap, public_url: &str) -> bool {
+    if let Some(site) = headers.get("sec-fetch-site") {
+        return matches!(site.to_str(), Ok("same-origin" | "none"));
+    }
+    match headers.get(header::ORIGIN).map(HeaderValue::to_str) {
+        None => true,
+        Some(Ok(origin)) => {
+            let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+            origin == public_url.trim_end_matches('/')
+                || host.is_some_and(|host| {
+                    origin == format!("http://{host}") || origin == format!("https://{host}")
+                })
+        }
+        Some(Err(_)) => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.insert(*k, HeaderValue::from_static(v));
+        }
+        h
+    }
+
+    const PUBLIC: &str = "https://coach.example";
+
+    #[test]
+    fn same_origin_and_direct_navigation_may_write() {
+        assert!(is_same_site(
+            &headers(&[("sec-fetch-site", "same-origin")]),
+            PUBLIC
+        ));
+        assert!(is_same_site(
+            &headers(&[("sec-fetch-site", "none")]),
+            PUBLIC
+        ));
+        assert!(is_same_site(
+            &headers(&[("origin", "https://coach.example")]),
+            PUBLIC
+        ));
+        assert!(is_same_site(
+            &headers(&[
+                ("origin", "http://127.0.0.1:3000"),
+                ("host", "127.0.0.1:3000")
+            ]),
+            PUBLIC
+        ));
+    }
+
+    #[test]
+    fn another_site_may_not_write() {
+        assert!(!is_same_site(
+            &headers(&[("sec-fetch-site", "cross-site")]),
+            PUBLIC
+        ));
+        assert!(!is_same_site(
+            &headers(&[("sec-fetch-site", "same-site")]),
+            PUBLIC
+        ));
+        assert!(!is_same_site(
+            &headers(&[
+                ("origin", "https://evil.example"),
+                ("host", "coach.example")
+            ]),
+            PUBLIC
+        ));
+        assert!(!is_same_site(
+            &headers(&[("origin", "null"), ("host", "coach.example")]),
+            PUBLIC
+        ));
+    }
+
+    #[test]
+    fn the_page_policy_names_the_nonce_and_allows_wasm() {
+        let csp = page_csp("abc123");
+        assert!(csp.contains("'nonce-abc123'"));
+        assert!(csp.contains("'wasm-unsafe-eval'"));
+        assert!(csp.contains("frame-ancestors 'none'"));
+        assert!(!csp.contains("unsafe-inline"));
+    }
+}
