@@ -20,7 +20,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 ## run: set up, build (release), and serve on http://$(COACH_ADDR) with ./data/coach.db
 run: build
-	COACH_ADDR=$(COACH_ADDR) COACH_DATABASE_URL=$(COACH_DATABASE_URL) ./target/release/coach
+	COACH_ADDR=$(COACH_ADDR) COACH_DATABASE_URL=$(COACH_DATABASE_URL) ./target/release/coach serve --demo
 
 ## test: set up, build, and run every test: Rust unit + integration, then Playwright in Chromium
 test: build chromium

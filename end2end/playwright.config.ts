@@ -24,7 +24,7 @@ export default defineConfig({
   reporter: [['list'], ['./summary-reporter.ts']],
   webServer: {
     // The release build that `make test` has just made; Playwright stops it when the run ends.
-    command: './target/release/coach',
+    command: './target/release/coach serve --demo',
     cwd: '..',
     url: `${BASE_URL}/`,
     reuseExistingServer: false,

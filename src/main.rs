@@ -15,9 +15,11 @@ async fn main() -> std::process::ExitCode {
         .collect::<Vec<_>>()
         .as_slice()
     {
-        [] | ["serve"] => serve().await,
+        [] | ["serve"] => serve(false).await,
+        ["serve", "--demo"] | ["--demo"] => serve(true).await,
         ["check-content"] => check_content(None),
         ["check-content", dir] => check_content(Some(dir)),
+        ["user", "add", rest @ ..] => add_user(rest).await,
         _ => Err(USAGE.into()),
     };
     match result {
@@ -30,8 +32,14 @@ async fn main() -> std::process::ExitCode {
 }
 
 #[cfg(feature = "ssr")]
-const USAGE: &str = "usage: coach [serve] | coach check-content [DIR]
-settings (environment): COACH_DATABASE_URL, COACH_ADDR, COACH_CONTENT_DIR, COACH_LOG";
+const USAGE: &str = "usage:
+  coach [serve] [--demo]      serve the app (--demo: on an empty database, create demo accounts)
+  coach user add --role ROLE --email EMAIL --name NAME
+                              create an account; the password is read from standard input
+  coach check-content [DIR]   validate the content files
+roles: candidate, interviewer, team-lead, admin
+settings (environment): COACH_DATABASE_URL, COACH_ADDR, COACH_PUBLIC_URL, COACH_CONTENT_DIR,
+  COACH_SELF_REGISTRATION, COACH_LOG";
 
 #[cfg(feature = "ssr")]
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -50,10 +58,56 @@ fn check_content(dir: Option<&str>) -> Result<(), BoxError> {
     Ok(())
 }
 
+/// `coach user add --role admin --email ada@example.com --name "Ada"`, password from stdin
+/// (prompted without echo on a terminal; one line when piped). Never from an argument, where it
+/// would sit in the shell history and the process list.
 #[cfg(feature = "ssr")]
-async fn serve() -> Result<(), BoxError> {
-    use app::server::{content, db, http, now_millis, settings::Settings, state::AppState};
-    use std::sync::Arc;
+async fn add_user(args: &[&str]) -> Result<(), BoxError> {
+    use app::domain::account::{DisplayName, Email, NewPassword, Role};
+    use app::server::{auth::password, db, db::users, now_millis, settings::Settings};
+    use std::io::IsTerminal;
+
+    let flag = |name: &str| {
+        args.iter()
+            .position(|a| *a == name)
+            .and_then(|i| args.get(i + 1))
+            .map(|v| v.to_string())
+            .ok_or_else(|| format!("missing {name}\n{USAGE}"))
+    };
+    let role = Role::parse(&flag("--role")?)?;
+    let email = Email::parse(&flag("--email")?)?;
+    let name = DisplayName::parse(&flag("--name")?)?;
+    let raw = if std::io::stdin().is_terminal() {
+        rpassword::prompt_password("Password (8 to 128 characters): ")?
+    } else {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line)?;
+        line.trim_end_matches(['\n', '\r']).to_string()
+    };
+    let password = NewPassword::parse(&raw)?;
+    let settings = Settings::from_env()?;
+    let pool = db::connect(&settings.database_url).await?;
+    let hash = password::hash(password.expose().to_string()).await?;
+    let user = users::NewUser {
+        email: email.as_str(),
+        display_name: name.as_str(),
+        password_hash: &hash,
+        role,
+    };
+    let id = users::create(&pool, &user, now_millis()).await?;
+    println!(
+        "created {} {} <{}> (id {id})",
+        role.label(),
+        name.as_str(),
+        email.as_str()
+    );
+    Ok(())
+}
+
+#[cfg(feature = "ssr")]
+async fn serve(demo: bool) -> Result<(), BoxError> {
+    use app::server::{content, db, demo, http, now_millis, settings::Settings, state::AppState};
+    use std::net::SocketAddr;
     use tracing_subscriber::EnvFilter;
 
     let settings = Settings::from_env()?;
@@ -72,17 +126,19 @@ async fn serve() -> Result<(), BoxError> {
         settings.content_dir.display()
     );
 
+    if demo && demo::seed_if_empty(&pool, now_millis()).await? {
+        tracing::info!("demo accounts created (password: {})", demo::DEMO_PASSWORD);
+    }
+
     let addr = settings.addr;
-    let state = AppState {
-        leptos_options,
-        pool,
-        settings: Arc::new(settings),
-    };
+    let state = AppState::new(leptos_options, pool, settings);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     tracing::info!("listening on http://{addr}");
-    axum::serve(listener, http::router(state))
+    // The peer address feeds the sign-in rate limit.
+    let service = http::router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     Ok(())

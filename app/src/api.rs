@@ -1,2 +1,4 @@
 //! Server functions, grouped by area. Each one: who is asking, may they, parse, call the db layer.
+pub mod account;
+pub mod admin;
 pub mod library;

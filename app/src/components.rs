@@ -2,5 +2,6 @@
 pub mod badges;
 pub mod error_view;
 pub mod expand_all;
+pub mod form;
 pub mod layout;
 pub mod loaded;

@@ -1,6 +1,8 @@
 //! Pure types and logic shared by the server and the browser: no I/O, unit-tested beside the code.
+pub mod account;
 pub mod error;
 pub mod library;
+pub mod policy;
 pub mod search;
 pub mod slug;
 pub mod taxonomy;

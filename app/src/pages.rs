@@ -1,4 +1,7 @@
 //! One file per page.
+pub mod account;
+pub mod admin;
+pub mod auth;
 pub mod frameworks;
 pub mod home;
 pub mod library;

@@ -1,6 +1,9 @@
 //! The one route table, and the HTML shell every page is rendered into.
 use crate::components::layout::{SiteFooter, SiteHeader};
 use crate::pages::{
+    account::AccountPage,
+    admin::AdminPage,
+    auth::{RegisterPage, SignInPage},
     frameworks::{FrameworkListPage, FrameworkReadPage},
     home::HomePage,
     library::LibraryPage,
@@ -66,6 +69,10 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route path=path!("rubric") view=RubricPage ssr=SsrMode::Async/>
+                    <Route path=path!("sign-in") view=SignInPage ssr=SsrMode::Async/>
+                    <Route path=path!("register") view=RegisterPage ssr=SsrMode::Async/>
+                    <Route path=path!("account") view=AccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("admin") view=AdminPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <SiteFooter/>

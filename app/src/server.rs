@@ -1,7 +1,10 @@
 //! Server-only code: settings, state, the database layer, content sync, Markdown and HTTP wiring.
 //! None of it is compiled into the browser bundle.
+pub mod auth;
 pub mod content;
 pub mod db;
+pub mod demo;
+pub mod export;
 pub mod http;
 pub mod markdown;
 pub mod security;

@@ -46,167 +46,179 @@ fn every_file_in_content_is_valid_and_complete() {
         .any(|s| s.slug.as_str() == "registry-deployment-drift"));
 }
 
-#[tokio::test]
-async fn a_first_sync_loads_everything_and_a_second_changes_nothing() {
-    let (_dir, pool) = fresh_db().await;
-    let first = content::sync(&pool, &content_dir(), 1000).await.unwrap();
-    assert_eq!(first.scenarios_added, 12);
-    assert_eq!(first.frameworks_written, 5);
-    assert!(first.rubric_updated);
-    let after_first = row_counts(&pool).await;
+#[test]
+fn a_first_sync_loads_everything_and_a_second_changes_nothing() {
+    support::run(async {
+        let (_dir, pool) = fresh_db().await;
+        let first = content::sync(&pool, &content_dir(), 1000).await.unwrap();
+        assert_eq!(first.scenarios_added, 12);
+        assert_eq!(first.frameworks_written, 5);
+        assert!(first.rubric_updated);
+        let after_first = row_counts(&pool).await;
 
-    let second = content::sync(&pool, &content_dir(), 2000).await.unwrap();
-    assert!(!second.changed_anything(), "{second:?}");
-    assert_eq!(second.scenarios_unchanged, 12);
-    assert_eq!(row_counts(&pool).await, after_first);
-    let updated: i64 = sqlx::query_scalar("SELECT max(updated_at) FROM scenarios")
-        .fetch_one(&pool)
+        let second = content::sync(&pool, &content_dir(), 2000).await.unwrap();
+        assert!(!second.changed_anything(), "{second:?}");
+        assert_eq!(second.scenarios_unchanged, 12);
+        assert_eq!(row_counts(&pool).await, after_first);
+        let updated: i64 = sqlx::query_scalar("SELECT max(updated_at) FROM scenarios")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(updated, 1000, "an unchanged sync writes no row");
+    })
+}
+
+#[test]
+fn an_edited_file_gets_a_new_version_and_the_old_one_is_kept() {
+    support::run(async {
+        let (dir, pool) = fresh_db().await;
+        let content = copy_of_content(dir.path());
+        content::sync(&pool, &content, 1).await.unwrap();
+
+        let file = content.join("scenarios/02-gpu-pods-pending.md");
+        let text = std::fs::read_to_string(&file).unwrap();
+        std::fs::write(
+            &file,
+            text.replacen("## Prompt\n", "## Prompt\nEdited. ", 1),
+        )
+        .unwrap();
+        let report = content::sync(&pool, &content, 2).await.unwrap();
+        assert_eq!(report.scenarios_updated, 1);
+        assert_eq!(report.scenarios_unchanged, 11);
+
+        let versions: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT v.version, v.prompt_md FROM scenario_versions v
+               JOIN scenarios s ON s.id = v.scenario_id
+              WHERE s.slug = 'gpu-pods-pending' ORDER BY v.version",
+        )
+        .fetch_all(&pool)
         .await
         .unwrap();
-    assert_eq!(updated, 1000, "an unchanged sync writes no row");
+        assert_eq!(versions.len(), 2);
+        assert!(!versions[0].1.starts_with("Edited."));
+        assert!(versions[1].1.starts_with("Edited."));
+        let detail = app::server::db::scenarios::get(&pool, "gpu-pods-pending")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(detail.version, 2);
+        assert!(detail.prompt_html.contains("Edited."));
+    })
 }
 
-#[tokio::test]
-async fn an_edited_file_gets_a_new_version_and_the_old_one_is_kept() {
-    let (dir, pool) = fresh_db().await;
-    let content = copy_of_content(dir.path());
-    content::sync(&pool, &content, 1).await.unwrap();
+#[test]
+fn a_removed_file_archives_its_scenario_and_restoring_it_unarchives() {
+    support::run(async {
+        let (dir, pool) = fresh_db().await;
+        let content = copy_of_content(dir.path());
+        content::sync(&pool, &content, 1).await.unwrap();
 
-    let file = content.join("scenarios/02-gpu-pods-pending.md");
-    let text = std::fs::read_to_string(&file).unwrap();
-    std::fs::write(
-        &file,
-        text.replacen("## Prompt\n", "## Prompt\nEdited. ", 1),
-    )
-    .unwrap();
-    let report = content::sync(&pool, &content, 2).await.unwrap();
-    assert_eq!(report.scenarios_updated, 1);
-    assert_eq!(report.scenarios_unchanged, 11);
+        let file = content.join("scenarios/12-rag-hallucinations.md");
+        let saved = std::fs::read(&file).unwrap();
+        std::fs::remove_file(&file).unwrap();
+        let report = content::sync(&pool, &content, 2).await.unwrap();
+        assert_eq!(report.scenarios_archived, 1);
+        assert_eq!(count(&pool, "scenarios").await, 12, "archived, not deleted");
+        assert!(app::server::db::scenarios::get(&pool, "rag-hallucinations")
+            .await
+            .unwrap()
+            .is_none());
 
-    let versions: Vec<(i64, String)> = sqlx::query_as(
-        "SELECT v.version, v.prompt_md FROM scenario_versions v
-           JOIN scenarios s ON s.id = v.scenario_id
-          WHERE s.slug = 'gpu-pods-pending' ORDER BY v.version",
-    )
-    .fetch_all(&pool)
-    .await
-    .unwrap();
-    assert_eq!(versions.len(), 2);
-    assert!(!versions[0].1.starts_with("Edited."));
-    assert!(versions[1].1.starts_with("Edited."));
-    let detail = app::server::db::scenarios::get(&pool, "gpu-pods-pending")
-        .await
-        .unwrap()
+        std::fs::write(&file, saved).unwrap();
+        let report = content::sync(&pool, &content, 3).await.unwrap();
+        assert_eq!(report.scenarios_archived, 0);
+        assert_eq!(report.scenarios_added, 0);
+        assert_eq!(
+            count(&pool, "scenario_versions").await,
+            12,
+            "same bytes: no new version"
+        );
+        assert!(app::server::db::scenarios::get(&pool, "rag-hallucinations")
+            .await
+            .unwrap()
+            .is_some());
+    })
+}
+
+#[test]
+fn an_invalid_file_stops_the_sync_names_the_file_and_changes_nothing() {
+    support::run(async {
+        let (dir, pool) = fresh_db().await;
+        let content = copy_of_content(dir.path());
+        content::sync(&pool, &content, 1).await.unwrap();
+        let before = row_counts(&pool).await;
+
+        // One good edit and one broken file: neither may land.
+        let good = content.join("scenarios/01-predictions-wrong-200-ok.md");
+        let text = std::fs::read_to_string(&good).unwrap();
+        std::fs::write(
+            &good,
+            text.replacen("## Prompt\n", "## Prompt\nChanged. ", 1),
+        )
         .unwrap();
-    assert_eq!(detail.version, 2);
-    assert!(detail.prompt_html.contains("Edited."));
-}
-
-#[tokio::test]
-async fn a_removed_file_archives_its_scenario_and_restoring_it_unarchives() {
-    let (dir, pool) = fresh_db().await;
-    let content = copy_of_content(dir.path());
-    content::sync(&pool, &content, 1).await.unwrap();
-
-    let file = content.join("scenarios/12-rag-hallucinations.md");
-    let saved = std::fs::read(&file).unwrap();
-    std::fs::remove_file(&file).unwrap();
-    let report = content::sync(&pool, &content, 2).await.unwrap();
-    assert_eq!(report.scenarios_archived, 1);
-    assert_eq!(count(&pool, "scenarios").await, 12, "archived, not deleted");
-    assert!(app::server::db::scenarios::get(&pool, "rag-hallucinations")
-        .await
-        .unwrap()
-        .is_none());
-
-    std::fs::write(&file, saved).unwrap();
-    let report = content::sync(&pool, &content, 3).await.unwrap();
-    assert_eq!(report.scenarios_archived, 0);
-    assert_eq!(report.scenarios_added, 0);
-    assert_eq!(
-        count(&pool, "scenario_versions").await,
-        12,
-        "same bytes: no new version"
-    );
-    assert!(app::server::db::scenarios::get(&pool, "rag-hallucinations")
-        .await
-        .unwrap()
-        .is_some());
-}
-
-#[tokio::test]
-async fn an_invalid_file_stops_the_sync_names_the_file_and_changes_nothing() {
-    let (dir, pool) = fresh_db().await;
-    let content = copy_of_content(dir.path());
-    content::sync(&pool, &content, 1).await.unwrap();
-    let before = row_counts(&pool).await;
-
-    // One good edit and one broken file: neither may land.
-    let good = content.join("scenarios/01-predictions-wrong-200-ok.md");
-    let text = std::fs::read_to_string(&good).unwrap();
-    std::fs::write(
-        &good,
-        text.replacen("## Prompt\n", "## Prompt\nChanged. ", 1),
-    )
-    .unwrap();
-    let bad = content.join("scenarios/03-latency-spike-new-model.md");
-    let text = std::fs::read_to_string(&bad).unwrap();
-    std::fs::write(
-        &bad,
-        text.replacen("level = \"senior\"", "level = senior", 1),
-    )
-    .unwrap();
-
-    let err = content::sync(&pool, &content, 2).await.unwrap_err();
-    let SyncError::Invalid(errors) = &err else {
-        panic!("expected invalid content, got {err}");
-    };
-    assert_eq!(errors.0.len(), 1);
-    let message = err.to_string();
-    assert!(
-        message.contains("03-latency-spike-new-model.md:"),
-        "{message}"
-    );
-    assert!(message.contains("invalid TOML"), "{message}");
-    assert_eq!(row_counts(&pool).await, before);
-}
-
-#[tokio::test]
-async fn two_files_with_one_slug_are_refused_naming_both() {
-    let (dir, _pool) = fresh_db().await;
-    let content = copy_of_content(dir.path());
-    std::fs::copy(
-        content.join("scenarios/02-gpu-pods-pending.md"),
-        content.join("scenarios/99-copy.md"),
-    )
-    .unwrap();
-    let message = load(&content).unwrap_err().to_string();
-    assert!(
-        message.contains("99-copy.md:2: duplicate slug \"gpu-pods-pending\""),
-        "{message}"
-    );
-    assert!(
-        message.contains("02-gpu-pods-pending.md already uses it"),
-        "{message}"
-    );
-}
-
-#[tokio::test]
-async fn search_finds_stemmed_words_in_the_answer_key() {
-    let (_dir, pool) = fresh_db().await;
-    content::sync(&pool, &content_dir(), 1).await.unwrap();
-    let search = app::domain::search::SearchQuery::parse("tolerations").unwrap();
-    let cards = app::server::db::scenarios::list(&pool, &Default::default(), search.as_ref())
-        .await
+        let bad = content.join("scenarios/03-latency-spike-new-model.md");
+        let text = std::fs::read_to_string(&bad).unwrap();
+        std::fs::write(
+            &bad,
+            text.replacen("level = \"senior\"", "level = senior", 1),
+        )
         .unwrap();
-    assert_eq!(
-        cards.first().map(|c| c.slug.as_str()),
-        Some("gpu-pods-pending")
-    );
-    let excerpt = cards[0].excerpt.as_ref().unwrap();
-    assert!(
-        excerpt.len() >= 3,
-        "the matched word is marked: {excerpt:?}"
-    );
-    assert!(excerpt[1].to_lowercase().starts_with("toleration"));
+
+        let err = content::sync(&pool, &content, 2).await.unwrap_err();
+        let SyncError::Invalid(errors) = &err else {
+            panic!("expected invalid content, got {err}");
+        };
+        assert_eq!(errors.0.len(), 1);
+        let message = err.to_string();
+        assert!(
+            message.contains("03-latency-spike-new-model.md:"),
+            "{message}"
+        );
+        assert!(message.contains("invalid TOML"), "{message}");
+        assert_eq!(row_counts(&pool).await, before);
+    })
+}
+
+#[test]
+fn two_files_with_one_slug_are_refused_naming_both() {
+    support::run(async {
+        let (dir, _pool) = fresh_db().await;
+        let content = copy_of_content(dir.path());
+        std::fs::copy(
+            content.join("scenarios/02-gpu-pods-pending.md"),
+            content.join("scenarios/99-copy.md"),
+        )
+        .unwrap();
+        let message = load(&content).unwrap_err().to_string();
+        assert!(
+            message.contains("99-copy.md:2: duplicate slug \"gpu-pods-pending\""),
+            "{message}"
+        );
+        assert!(
+            message.contains("02-gpu-pods-pending.md already uses it"),
+            "{message}"
+        );
+    })
+}
+
+#[test]
+fn search_finds_stemmed_words_in_the_answer_key() {
+    support::run(async {
+        let (_dir, pool) = fresh_db().await;
+        content::sync(&pool, &content_dir(), 1).await.unwrap();
+        let search = app::domain::search::SearchQuery::parse("tolerations").unwrap();
+        let cards = app::server::db::scenarios::list(&pool, &Default::default(), search.as_ref())
+            .await
+            .unwrap();
+        assert_eq!(
+            cards.first().map(|c| c.slug.as_str()),
+            Some("gpu-pods-pending")
+        );
+        let excerpt = cards[0].excerpt.as_ref().unwrap();
+        assert!(
+            excerpt.len() >= 3,
+            "the matched word is marked: {excerpt:?}"
+        );
+        assert!(excerpt[1].to_lowercase().starts_with("toleration"));
+    })
 }

@@ -11,73 +11,79 @@ use axum::http::{Request, StatusCode};
 use leptos::server_fn::ServerFn;
 use support::{spawn_app, spawn_app_with};
 
-#[tokio::test]
-async fn every_kind_of_response_carries_the_baseline_headers() {
-    let app = spawn_app().await;
-    for uri in [
-        "/",
-        "/scenarios/gpu-pods-pending",
-        "/no-such-page",
-        "/favicon.ico",
-    ] {
-        let reply = app.get(uri).await;
-        assert_eq!(reply.header("x-content-type-options"), "nosniff", "{uri}");
-        assert_eq!(reply.header("x-frame-options"), "DENY", "{uri}");
+#[test]
+fn every_kind_of_response_carries_the_baseline_headers() {
+    support::run(async {
+        let app = spawn_app().await;
+        for uri in [
+            "/",
+            "/scenarios/gpu-pods-pending",
+            "/no-such-page",
+            "/favicon.ico",
+        ] {
+            let reply = app.get(uri).await;
+            assert_eq!(reply.header("x-content-type-options"), "nosniff", "{uri}");
+            assert_eq!(reply.header("x-frame-options"), "DENY", "{uri}");
+            assert_eq!(
+                reply.header("referrer-policy"),
+                "strict-origin-when-cross-origin",
+                "{uri}"
+            );
+            assert!(
+                reply
+                    .header("content-security-policy")
+                    .contains("frame-ancestors 'none'"),
+                "{uri}"
+            );
+            assert_eq!(
+                reply.header("strict-transport-security"),
+                "",
+                "no HSTS over http: {uri}"
+            );
+        }
+        let api = app
+            .post_form(GetScenario::PATH, "slug=gpu-pods-pending")
+            .await;
         assert_eq!(
-            reply.header("referrer-policy"),
-            "strict-origin-when-cross-origin",
-            "{uri}"
+            api.header("content-security-policy"),
+            "default-src 'none'; frame-ancestors 'none'"
         );
-        assert!(
-            reply
-                .header("content-security-policy")
-                .contains("frame-ancestors 'none'"),
-            "{uri}"
-        );
-        assert_eq!(
-            reply.header("strict-transport-security"),
-            "",
-            "no HSTS over http: {uri}"
-        );
-    }
-    let api = app
-        .post_form(GetScenario::PATH, "slug=gpu-pods-pending")
-        .await;
-    assert_eq!(
-        api.header("content-security-policy"),
-        "default-src 'none'; frame-ancestors 'none'"
-    );
+    })
 }
 
-#[tokio::test]
-async fn a_page_csp_allows_exactly_the_nonce_of_its_hydration_script() {
-    let app = spawn_app().await;
-    let page = app.get("/scenarios").await;
-    let csp = page.header("content-security-policy");
-    let nonce = csp
-        .split("'nonce-")
-        .nth(1)
-        .and_then(|rest| rest.split('\'').next())
-        .expect("a nonce in the page CSP");
-    assert!(page
-        .body
-        .contains(&format!("<script type=\"module\" nonce=\"{nonce}\">")));
-    assert!(csp.contains("'wasm-unsafe-eval'"));
-    let other = app.get("/scenarios").await;
-    assert_ne!(
-        other.header("content-security-policy"),
-        csp,
-        "a fresh nonce per response"
-    );
+#[test]
+fn a_page_csp_allows_exactly_the_nonce_of_its_hydration_script() {
+    support::run(async {
+        let app = spawn_app().await;
+        let page = app.get("/scenarios").await;
+        let csp = page.header("content-security-policy");
+        let nonce = csp
+            .split("'nonce-")
+            .nth(1)
+            .and_then(|rest| rest.split('\'').next())
+            .expect("a nonce in the page CSP");
+        assert!(page
+            .body
+            .contains(&format!("<script type=\"module\" nonce=\"{nonce}\">")));
+        assert!(csp.contains("'wasm-unsafe-eval'"));
+        let other = app.get("/scenarios").await;
+        assert_ne!(
+            other.header("content-security-policy"),
+            csp,
+            "a fresh nonce per response"
+        );
+    })
 }
 
-#[tokio::test]
-async fn https_deployments_send_hsts() {
-    let app = spawn_app_with(&[("COACH_PUBLIC_URL", "https://coach.example")]).await;
-    let reply = app.get("/").await;
-    assert!(reply
-        .header("strict-transport-security")
-        .starts_with("max-age="));
+#[test]
+fn https_deployments_send_hsts() {
+    support::run(async {
+        let app = spawn_app_with(&[("COACH_PUBLIC_URL", "https://coach.example")]).await;
+        let reply = app.get("/").await;
+        assert!(reply
+            .header("strict-transport-security")
+            .starts_with("max-age="));
+    })
 }
 
 fn cross_site_post(origin: Option<&str>, fetch_site: Option<&str>) -> Request<Body> {
@@ -93,35 +99,61 @@ fn cross_site_post(origin: Option<&str>, fetch_site: Option<&str>) -> Request<Bo
     request.body(Body::from("slug=gpu-pods-pending")).unwrap()
 }
 
-#[tokio::test]
-async fn writes_from_another_site_are_refused_and_same_site_ones_pass() {
-    let app = spawn_app().await;
-    for (origin, site) in [
-        (Some("https://evil.example"), None),
-        (Some("https://evil.example"), Some("cross-site")),
-        (None, Some("cross-site")),
-        (Some("null"), None),
-    ] {
-        let reply = app.send(cross_site_post(origin, site)).await;
-        assert_eq!(reply.status, StatusCode::FORBIDDEN, "{origin:?} {site:?}");
-        assert!(reply.body.contains("another site"));
-    }
-    for (origin, site) in [
-        (Some("http://127.0.0.1:3000"), None),
-        (Some("http://127.0.0.1:3000"), Some("same-origin")),
-        (None, None),
-    ] {
-        let reply = app.send(cross_site_post(origin, site)).await;
-        assert_eq!(reply.status, StatusCode::OK, "{origin:?} {site:?}");
-    }
+#[test]
+fn writes_from_another_site_are_refused_and_same_site_ones_pass() {
+    support::run(async {
+        let app = spawn_app().await;
+        for (origin, site) in [
+            (Some("https://evil.example"), None),
+            (Some("https://evil.example"), Some("cross-site")),
+            (None, Some("cross-site")),
+            (Some("null"), None),
+        ] {
+            let reply = app.send(cross_site_post(origin, site)).await;
+            assert_eq!(reply.status, StatusCode::FORBIDDEN, "{origin:?} {site:?}");
+            assert!(reply.body.contains("another site"));
+        }
+        for (origin, site) in [
+            (Some("http://127.0.0.1:3000"), None),
+            (Some("http://127.0.0.1:3000"), Some("same-origin")),
+            (None, None),
+        ] {
+            let reply = app.send(cross_site_post(origin, site)).await;
+            assert_eq!(reply.status, StatusCode::OK, "{origin:?} {site:?}");
+        }
+    })
 }
 
-#[tokio::test]
-async fn reading_pages_from_another_site_is_allowed() {
-    let app = spawn_app().await;
-    let request = Request::get("/scenarios")
-        .header("sec-fetch-site", "cross-site")
-        .body(Body::empty())
-        .unwrap();
-    assert_eq!(app.send(request).await.status, StatusCode::OK);
+#[test]
+fn reading_pages_from_another_site_is_allowed() {
+    support::run(async {
+        let app = spawn_app().await;
+        let request = Request::get("/scenarios")
+            .header("sec-fetch-site", "cross-site")
+            .body(Body::empty())
+            .unwrap();
+        assert_eq!(app.send(request).await.status, StatusCode::OK);
+    })
+}
+
+#[test]
+fn an_oversized_password_form_is_refused_before_any_hashing() {
+    support::run(async {
+        let app = spawn_app().await;
+        let huge = format!("email=a%40example.com&password={}", "x".repeat(20_000));
+        let reply = app.post_form(app::api::account::SignIn::PATH, &huge).await;
+        assert_eq!(reply.status, StatusCode::PAYLOAD_TOO_LARGE);
+        assert!(reply.body.contains("too large"));
+    })
+}
+
+#[test]
+fn every_response_names_its_request_id() {
+    support::run(async {
+        let app = spawn_app().await;
+        let a = app.get("/").await;
+        let b = app.get("/").await;
+        assert!(!a.header("x-request-id").is_empty());
+        assert_ne!(a.header("x-request-id"), b.header("x-request-id"));
+    })
 }

@@ -5,9 +5,22 @@ use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt;
 use sqlx::SqlitePool;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use tempfile::TempDir;
 use tower::ServiceExt;
+
+/// One multi-threaded runtime for every test of a binary, as the server has in production.
+static RUNTIME: std::sync::LazyLock<tokio::runtime::Runtime> = std::sync::LazyLock::new(|| {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("test runtime")
+});
+
+/// Run one test's body on the shared runtime.
+pub fn run<F: std::future::Future<Output = ()> + Send + 'static>(test: F) {
+    RUNTIME.block_on(test)
+}
 
 /// The project's real `content/` folder.
 pub fn content_dir() -> PathBuf {
@@ -53,6 +66,10 @@ pub async fn spawn_app() -> TestApp {
 
 /// The same, with some settings (environment variables) given.
 pub async fn spawn_app_with(vars: &[(&str, &str)]) -> TestApp {
+    // COACH_TEST_LOG=1 shows the app's logs while debugging a test.
+    if std::env::var_os("COACH_TEST_LOG").is_some() {
+        let _ = tracing_subscriber::fmt().with_test_writer().try_init();
+    }
     let (dir, pool) = fresh_db().await;
     content::sync(&pool, &content_dir(), 1).await.unwrap();
     let settings = Settings::from_lookup(|name| match name {
@@ -63,13 +80,13 @@ pub async fn spawn_app_with(vars: &[(&str, &str)]) -> TestApp {
             .map(|(_, v)| v.to_string()),
     })
     .unwrap();
-    let state = AppState {
-        leptos_options: leptos::config::get_configuration(None)
+    let state = AppState::new(
+        leptos::config::get_configuration(None)
             .unwrap()
             .leptos_options,
-        pool: pool.clone(),
-        settings: Arc::new(settings),
-    };
+        pool.clone(),
+        settings,
+    );
     TestApp {
         router: http::router(state),
         pool,
@@ -125,4 +142,85 @@ pub async fn count(pool: &SqlitePool, table: &str) -> i64 {
         .fetch_one(pool)
         .await
         .unwrap()
+}
+
+pub const PASSWORD: &str = "a long test password";
+
+/// An account with `role`, created directly in the database.
+pub async fn create_user(pool: &SqlitePool, email: &str, role: app::domain::account::Role) -> i64 {
+    let hash = app::server::auth::password::hash(PASSWORD.to_string())
+        .await
+        .unwrap();
+    let user = app::server::db::users::NewUser {
+        email,
+        display_name: email.split('@').next().unwrap(),
+        password_hash: &hash,
+        role,
+    };
+    app::server::db::users::create(pool, &user, 1)
+        .await
+        .unwrap()
+}
+
+/// A server function succeeded: 200 for a script's call (with a redirect header), 302 for a form.
+pub fn succeeded(reply: &Reply) -> bool {
+    reply.status.is_success() || reply.status.is_redirection()
+}
+
+/// The `name=value` part of the session cookie a response sets, if it sets one.
+pub fn session_cookie(reply: &Reply) -> Option<String> {
+    reply
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("coach_session="))
+        .map(|c| c.split(';').next().unwrap().to_string())
+}
+
+impl TestApp {
+    /// A server-function call carrying `cookie` (None: anonymous).
+    pub async fn call(&self, path: &str, form: &str, cookie: Option<&str>) -> Reply {
+        let mut request =
+            Request::post(path).header("content-type", "application/x-www-form-urlencoded");
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", cookie);
+        }
+        self.send(request.body(Body::from(form.to_string())).unwrap())
+            .await
+    }
+
+    /// Sign in through the server function and return the session cookie.
+    pub async fn sign_in(&self, email: &str, password: &str) -> String {
+        use leptos::server_fn::ServerFn;
+        let form = format!("email={}&password={}", enc(email), enc(password));
+        let reply = self
+            .call(app::api::account::SignIn::PATH, &form, None)
+            .await;
+        assert!(
+            succeeded(&reply),
+            "sign-in failed: {} {}",
+            reply.status,
+            reply.body
+        );
+        session_cookie(&reply).expect("a session cookie")
+    }
+
+    /// Who the server thinks `cookie` belongs to.
+    pub async fn who(&self, cookie: Option<&str>) -> Option<String> {
+        use leptos::server_fn::ServerFn;
+        let reply = self.call(app::api::account::WhoAmI::PATH, "", cookie).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        let value: serde_json::Value = serde_json::from_str(&reply.body).unwrap();
+        value["email"].as_str().map(str::to_string)
+    }
+}
+
+/// Form-encode a value (spaces, @ and & are all this test data needs).
+pub fn enc(value: &str) -> String {
+    value
+        .replace('%', "%25")
+        .replace(' ', "+")
+        .replace('@', "%40")
+        .replace('&', "%26")
 }

@@ -16,17 +16,14 @@ pub async fn list_scenarios(
     topic: String,
     level: String,
 ) -> Result<LibraryResults, AppError> {
-    use crate::domain::error::FieldError;
+    use crate::domain::error::Invalid;
     use crate::domain::library::LibraryFilter;
     use crate::domain::search::SearchQuery;
     use crate::domain::taxonomy::{Level, Topic};
 
-    let mut errors = Vec::new();
+    let mut invalid = Invalid::default();
     let mut field = |name: &str, message: String| {
-        errors.push(FieldError {
-            field: name.to_string(),
-            message,
-        })
+        invalid = std::mem::take(&mut invalid).field(name, message);
     };
     let search = SearchQuery::parse(&q)
         .map_err(|m| field("q", m))
@@ -42,8 +39,8 @@ pub async fn list_scenarios(
             .map_err(|m| field("level", capitalise(m)))
             .ok()
     });
-    if !errors.is_empty() {
-        return Err(AppError::Validation(errors));
+    if !invalid.is_empty() {
+        return Err(AppError::Validation(invalid));
     }
 
     let pool = pool()?;

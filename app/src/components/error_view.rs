@@ -40,11 +40,17 @@ pub fn ErrorView(error: AppError) -> impl IntoView {
         return view! { <NotFound/> }.into_any();
     }
     set_status(error.status());
+    let (title, next) = match error {
+        AppError::Unauthenticated => ("Please sign in", Some(("/sign-in", "Sign in"))),
+        AppError::Forbidden => ("Not allowed", Some(("/", "Go to the home page"))),
+        _ => ("Something went wrong", None),
+    };
     view! {
-        <Title text="Something went wrong"/>
+        <Title text=title/>
         <div class="wrap narrow">
-            <h1>"Something went wrong"</h1>
+            <h1>{title}</h1>
             <p role="alert" class="error-text">{error.to_string()}</p>
+            {next.map(|(href, text)| view! { <p><a class="button" href=href>{text}</a></p> })}
         </div>
     }
     .into_any()

@@ -18,14 +18,41 @@ pub struct FieldError {
     pub message: String,
 }
 
+/// A rejected form: what is wrong with which field, and the (non-secret) values that were typed,
+/// so the form can be shown again as it was, even after a no-JavaScript redirect.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Invalid {
+    pub errors: Vec<FieldError>,
+    pub kept: Vec<(String, String)>,
+}
+
+impl Invalid {
+    pub fn field(mut self, field: &str, message: impl Into<String>) -> Self {
+        self.errors.push(FieldError {
+            field: field.to_string(),
+            message: message.into(),
+        });
+        self
+    }
+
+    pub fn keep(mut self, field: &str, value: &str) -> Self {
+        self.kept.push((field.to_string(), value.to_string()));
+        self
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.errors.is_empty()
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum AppError {
     /// The request itself could not be read (malformed arguments, wrong types): a client bug.
     #[error("{0}")]
     BadRequest(String),
     /// The request was well-formed but some values are not acceptable.
-    #[error("{}", summary(.0))]
-    Validation(Vec<FieldError>),
+    #[error("{}", summary(&.0.errors))]
+    Validation(Invalid),
     #[error("We could not find that page.")]
     NotFound,
     #[error("Please sign in to continue.")]
@@ -34,6 +61,9 @@ pub enum AppError {
     Forbidden,
     #[error("{0}")]
     Conflict(String),
+    /// Too many attempts; the message says when to try again.
+    #[error("{0}")]
+    TooManyRequests(String),
     /// The browser could not reach the server (client side only).
     #[error("Could not reach the server. Check your connection and try again.")]
     Network,
@@ -51,20 +81,30 @@ fn summary(errors: &[FieldError]) -> String {
 
 impl AppError {
     /// A validation error on one field.
-    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self::Validation(vec![FieldError {
-            field: field.into(),
-            message: message.into(),
-        }])
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        Self::Validation(Invalid::default().field(field, message))
     }
 
     /// The message for `field`, if this is a validation error that names it.
     pub fn field_message(&self, field: &str) -> Option<&str> {
         match self {
-            Self::Validation(errors) => errors
+            Self::Validation(invalid) => invalid
+                .errors
                 .iter()
                 .find(|e| e.field == field)
                 .map(|e| e.message.as_str()),
+            _ => None,
+        }
+    }
+
+    /// The value that was typed into `field`, if this error kept it.
+    pub fn kept(&self, field: &str) -> Option<&str> {
+        match self {
+            Self::Validation(invalid) => invalid
+                .kept
+                .iter()
+                .find(|(f, _)| f == field)
+                .map(|(_, v)| v.as_str()),
             _ => None,
         }
     }
@@ -78,6 +118,7 @@ impl AppError {
             Self::Forbidden => 403,
             Self::NotFound => 404,
             Self::Conflict(_) => 409,
+            Self::TooManyRequests(_) => 429,
             Self::Network => 503,
             Self::Internal(_) => 500,
         }

@@ -2,6 +2,8 @@
 pub mod frameworks;
 pub mod rubric;
 pub mod scenarios;
+pub mod teams;
+pub mod users;
 
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,

@@ -1,4 +1,6 @@
 //! The HTTP edge: the router, its middleware, and how errors become status codes.
+use super::auth::session;
+use super::export;
 use super::security;
 use super::state::AppState;
 use crate::domain::error::AppError;
@@ -8,19 +10,61 @@ use axum::extract::Request;
 use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::Response;
+use axum::routing::get;
 use axum::Router;
 use leptos::prelude::provide_context;
 use leptos::server_fn::error::SERVER_FN_ERROR_HEADER;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{
+    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
+
+const REQUEST_ID: axum::http::HeaderName = axum::http::HeaderName::from_static("x-request-id");
+
+/// Request ids: a per-process random prefix and a counter, so log lines of one request can be
+/// found together (and the id is echoed in the response's `x-request-id`).
+#[derive(Clone)]
+struct Counter {
+    prefix: u32,
+    next: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl Default for Counter {
+    fn default() -> Self {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or_default();
+        Self {
+            prefix: nanos ^ std::process::id(),
+            next: Default::default(),
+        }
+    }
+}
+
+impl MakeRequestId for Counter {
+    fn make_request_id<B>(&mut self, _: &axum::http::Request<B>) -> Option<RequestId> {
+        let n = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let id = format!("{:08x}-{n:x}", self.prefix);
+        axum::http::HeaderValue::from_str(&id)
+            .ok()
+            .map(RequestId::new)
+    }
+}
 
 /// Largest error body the status mapper reads back (errors are small JSON values).
 const MAX_ERROR_BODY: usize = 64 * 1024;
 
+/// The route table, found once per process by rendering the app's `<Routes>`. Rendering it
+/// again for every router made parallel tests (many routers in one process) hang now and then.
+static ROUTES: std::sync::LazyLock<Vec<leptos_axum::AxumRouteListing>> =
+    std::sync::LazyLock::new(|| generate_route_list(App));
+
 /// The whole application as one router, so tests can drive it without a socket.
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = ROUTES.clone();
     let context = {
         let state = state.clone();
         move || provide_context(state.clone())
@@ -29,12 +73,17 @@ pub fn router(state: AppState) -> Router {
         let options = state.leptos_options.clone();
         move || shell(options.clone())
     };
+    let secure_cookies = state.settings.public_url.starts_with("https://");
     Router::<AppState>::new()
+        .route("/account/export.json", get(export::my_data))
         .leptos_routes_with_context(&state, routes, context.clone(), page_shell)
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
-            context, shell,
-        ))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(context, shell))
+        .layer(session::layer(state.pool.clone(), secure_cookies))
         .layer(middleware::from_fn(server_fn_status))
+        .layer(middleware::from_fn(security::small_password_forms))
         .layer(middleware::from_fn_with_state(
             state.settings.clone(),
             security::same_origin_writes,
@@ -45,13 +94,25 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(CompressionLayer::new())
         .layer(
-            // Method and path only: query strings can carry search text or, later, tokens.
+            // Method, path and request id only: query strings can carry search text or tokens.
             TraceLayer::new_for_http()
                 .make_span_with(|req: &Request| {
-                    tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
+                    let id = req
+                        .headers()
+                        .get(REQUEST_ID)
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or_default();
+                    tracing::info_span!(
+                        "request",
+                        id = %id,
+                        method = %req.method(),
+                        path = %req.uri().path()
+                    )
                 })
                 .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
         )
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(SetRequestIdLayer::new(REQUEST_ID, Counter::default()))
         .with_state(state)
 }
 

@@ -65,6 +65,35 @@ pub async fn headers(State(settings): State<Arc<Settings>>, req: Request, next: 
     res
 }
 
+/// Largest body accepted by the functions that take passwords: a few KB is plenty for an email,
+/// a name and a password, and refusing more happens before any hashing.
+pub const PASSWORD_FORM_LIMIT: usize = 8 * 1024;
+
+fn takes_a_password(path: &str) -> bool {
+    use crate::api::account::{ChangePassword, DeleteAccount, Register, SignIn};
+    use leptos::server_fn::ServerFn;
+    [
+        SignIn::PATH,
+        Register::PATH,
+        ChangePassword::PATH,
+        DeleteAccount::PATH,
+    ]
+    .contains(&path)
+}
+
+/// Refuses oversized bodies on password forms with 413, reading at most the limit (whether or
+/// not the request declares its length), before any server function or hash sees them.
+pub async fn small_password_forms(req: Request, next: Next) -> Response {
+    if !takes_a_password(req.uri().path()) {
+        return next.run(req).await;
+    }
+    let (parts, body) = req.into_parts();
+    match axum::body::to_bytes(body, PASSWORD_FORM_LIMIT).await {
+        Ok(bytes) => next.run(Request::from_parts(parts, axum::body::Body::from(bytes))).await,
+        Err(_) => (StatusCode::PAYLOAD_TOO_LARGE, "This request is too large.").into_response(),
+    }
+}
+
 /// Refuses a state-changing request that a browser says comes from another site.
 ///
 /// Browsers send `Sec-Fetch-Site` on every request and `Origin` on every POST; a request with

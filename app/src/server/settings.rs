@@ -16,6 +16,8 @@ pub struct Settings {
     /// `COACH_PUBLIC_URL`: the address people use, default `http://` + `COACH_ADDR`. When it is
     /// https, cookies are `Secure` and responses carry HSTS.
     pub public_url: String,
+    /// `COACH_SELF_REGISTRATION` (`true`/`false`), default true: anyone may register as a candidate.
+    pub self_registration: bool,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -75,12 +77,24 @@ impl Settings {
                 problem: "expected an http:// or https:// URL".into(),
             });
         }
+        let self_registration = match get("COACH_SELF_REGISTRATION", "true").as_str() {
+            "true" | "1" | "yes" | "on" => true,
+            "false" | "0" | "no" | "off" => false,
+            other => {
+                return Err(SettingsError {
+                    var: "COACH_SELF_REGISTRATION",
+                    value: other.to_string(),
+                    problem: "expected true or false".into(),
+                })
+            }
+        };
         Ok(Self {
             database_url,
             addr,
             content_dir,
             log,
             public_url,
+            self_registration,
         })
     }
 }

@@ -10,6 +10,18 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub pool: SqlitePool,
     pub settings: Arc<Settings>,
+    pub sign_in_limits: Arc<super::auth::limits::SignInLimits>,
+}
+
+impl AppState {
+    pub fn new(leptos_options: LeptosOptions, pool: SqlitePool, settings: Settings) -> Self {
+        Self {
+            leptos_options,
+            pool,
+            settings: Arc::new(settings),
+            sign_in_limits: Arc::default(),
+        }
+    }
 }
 
 /// The pool of the current request, for server functions.

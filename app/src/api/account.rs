@@ -1,0 +1,201 @@
+//! Signing in and out, registering, and one's own account.
+use crate::domain::account::CurrentUser;
+use crate::domain::error::AppError;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use crate::{
+    domain::{
+        account::{DisplayName, Email, NewPassword, Role},
+        error::Invalid,
+        policy::Action,
+    },
+    server::{
+        auth::{asker, password, session},
+        db::users,
+        now_millis,
+    },
+};
+
+/// Same words for an unknown email and a wrong password: nothing tells which accounts exist.
+pub const BAD_CREDENTIALS: &str = "Email or password is incorrect.";
+/// Longest password a sign-in will even try to verify (new ones are limited to 128).
+#[cfg(feature = "ssr")]
+const SIGN_IN_PASSWORD_MAX: usize = 1024;
+
+/// The signed-in user, or None.
+#[server]
+pub async fn who_am_i() -> Result<Option<CurrentUser>, AppError> {
+    Ok(asker(Action::ReadLibrary).await?.user)
+}
+
+#[cfg(feature = "ssr")]
+async fn client_address() -> std::net::IpAddr {
+    use axum::extract::ConnectInfo;
+    leptos_axum::extract::<ConnectInfo<std::net::SocketAddr>>()
+        .await
+        .map(|ConnectInfo(addr)| addr.ip())
+        .unwrap_or(std::net::IpAddr::from([0, 0, 0, 0]))
+}
+
+#[cfg(feature = "ssr")]
+fn too_many(wait_seconds: u64) -> AppError {
+    let minutes = wait_seconds.div_ceil(60);
+    AppError::TooManyRequests(format!(
+        "Too many sign-in attempts. Wait {} and try again.",
+        if minutes <= 1 {
+            "a minute".to_string()
+        } else {
+            format!("{minutes} minutes")
+        }
+    ))
+}
+
+#[server]
+pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
+    let who = asker(Action::Authenticate).await?;
+    who.state
+        .sign_in_limits
+        .check(client_address().await, email.trim())
+        .map_err(too_many)?;
+    let refused = || {
+        AppError::Validation(
+            Invalid::default()
+                .field("password", BAD_CREDENTIALS)
+                .keep("email", &email),
+        )
+    };
+    if password.len() > SIGN_IN_PASSWORD_MAX {
+        return Err(refused());
+    }
+    let account = users::credentials(&who.state.pool, email.trim()).await?;
+    let hash = account.as_ref().map(|a| a.password_hash.clone());
+    let verified = password::verify(hash, password).await;
+    match account {
+        Some(a) if verified && a.active => {
+            session::start(&who.session, a.id, a.session_epoch).await?;
+            tracing::info!(user_id = a.id, "signed in");
+            leptos_axum::redirect("/");
+            Ok(())
+        }
+        _ => Err(refused()),
+    }
+}
+
+#[server]
+pub async fn register(
+    email: String,
+    display_name: String,
+    password: String,
+) -> Result<(), AppError> {
+    let who = asker(Action::Authenticate).await?;
+    if !who.state.settings.self_registration {
+        return Err(AppError::Forbidden);
+    }
+    who.state
+        .sign_in_limits
+        .check(client_address().await, email.trim())
+        .map_err(too_many)?;
+    let mut invalid = Invalid::default()
+        .keep("email", &email)
+        .keep("display_name", &display_name);
+    let email_ok =
+        Email::parse(&email).map_err(|m| invalid = std::mem::take(&mut invalid).field("email", m));
+    let name_ok = DisplayName::parse(&display_name)
+        .map_err(|m| invalid = std::mem::take(&mut invalid).field("display_name", m));
+    let password_ok = NewPassword::parse(&password)
+        .map_err(|m| invalid = std::mem::take(&mut invalid).field("password", m));
+    let (Ok(email_v), Ok(name), Ok(password_v)) = (email_ok, name_ok, password_ok) else {
+        return Err(AppError::Validation(invalid));
+    };
+    let hash = password::hash(password_v.expose().to_string())
+        .await
+        .map_err(AppError::internal)?;
+    let new = users::NewUser {
+        email: email_v.as_str(),
+        display_name: name.as_str(),
+        password_hash: &hash,
+        role: Role::Candidate,
+    };
+    let id = match users::create(&who.state.pool, &new, now_millis()).await {
+        Ok(id) => id,
+        Err(users::CreateUserError::EmailTaken) => {
+            return Err(AppError::Validation(invalid.field(
+                "email",
+                "An account with this email already exists. Sign in instead.",
+            )))
+        }
+        Err(users::CreateUserError::Db(e)) => return Err(e.into()),
+    };
+    session::start(&who.session, id, 0).await?;
+    tracing::info!(user_id = id, "registered");
+    leptos_axum::redirect("/");
+    Ok(())
+}
+
+#[server]
+pub async fn sign_out() -> Result<(), AppError> {
+    let who = asker(Action::Authenticate).await?;
+    session::end(&who.session).await?;
+    leptos_axum::redirect("/");
+    Ok(())
+}
+
+/// Change one's password; every other session of the account ends.
+#[server]
+pub async fn change_password(
+    current_password: String,
+    new_password: String,
+) -> Result<(), AppError> {
+    let who = asker(Action::OwnAccount).await?;
+    let user = who.signed_in()?;
+    let stored = users::password_hash(&who.state.pool, user.id).await?;
+    if current_password.len() > SIGN_IN_PASSWORD_MAX
+        || !password::verify(stored, current_password).await
+    {
+        return Err(AppError::invalid(
+            "current_password",
+            "That is not your current password.",
+        ));
+    }
+    let new =
+        NewPassword::parse(&new_password).map_err(|m| AppError::invalid("new_password", m))?;
+    let hash = password::hash(new.expose().to_string())
+        .await
+        .map_err(AppError::internal)?;
+    let epoch = users::set_password(&who.state.pool, user.id, &hash, now_millis()).await?;
+    session::start(&who.session, user.id, epoch).await?;
+    leptos_axum::redirect("/account?changed=password");
+    Ok(())
+}
+
+/// Delete one's own account, after the password and an explicit confirmation.
+#[server]
+pub async fn delete_account(password: String, confirm: Option<String>) -> Result<(), AppError> {
+    let who = asker(Action::OwnAccount).await?;
+    let user = who.signed_in()?.clone();
+    let stored = users::password_hash(&who.state.pool, user.id).await?;
+    if password.len() > SIGN_IN_PASSWORD_MAX || !password::verify(stored, password).await {
+        return Err(AppError::invalid(
+            "password",
+            "That is not your current password.",
+        ));
+    }
+    if confirm.as_deref() != Some("yes") {
+        return Err(AppError::invalid(
+            "confirm",
+            "Tick the box to confirm that the account and its data go for good.",
+        ));
+    }
+    if user.role == Role::Admin && users::count_active_admins(&who.state.pool).await? <= 1 {
+        return Err(AppError::Conflict(
+            "You are the only admin. Make someone else an admin before deleting your account."
+                .into(),
+        ));
+    }
+    users::delete(&who.state.pool, user.id).await?;
+    session::end(&who.session).await?;
+    tracing::info!(user_id = user.id, "account deleted");
+    leptos_axum::redirect("/?account=deleted");
+    Ok(())
+}

@@ -1,0 +1,83 @@
+//! The one place that answers "may this person do this?". Every server function asks it first.
+use super::account::{CurrentUser, Role};
+use super::error::AppError;
+
+/// Everything a server function can do, with the object it touches where there is one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// Scenarios, frameworks, the rubric: public.
+    ReadLibrary,
+    /// Sign in, register: done by someone not signed in (or anyone).
+    Authenticate,
+    /// Sign out, read or change one's own account, export or delete it.
+    OwnAccount,
+    /// List users, change roles, deactivate.
+    ManageUsers,
+    /// Create teams, add and remove members and leads.
+    ManageTeams,
+}
+
+/// `Ok` when `user` (None: not signed in) may do `action`; otherwise the error to answer with:
+/// `Unauthenticated` when signing in could help, `Forbidden` when it could not.
+pub fn authorize(user: Option<&CurrentUser>, action: Action) -> Result<(), AppError> {
+    let role = user.map(|u| u.role);
+    let allowed = match action {
+        Action::ReadLibrary | Action::Authenticate => true,
+        Action::OwnAccount => role.is_some(),
+        Action::ManageUsers | Action::ManageTeams => role == Some(Role::Admin),
+    };
+    match (allowed, user) {
+        (true, _) => Ok(()),
+        (false, None) => Err(AppError::Unauthenticated),
+        (false, Some(_)) => Err(AppError::Forbidden),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user(role: Role) -> CurrentUser {
+        CurrentUser {
+            id: 1,
+            email: "a@b.co".into(),
+            display_name: "A".into(),
+            role,
+        }
+    }
+
+    #[test]
+    fn only_admins_manage_people_and_teams() {
+        for role in [Role::Candidate, Role::Interviewer, Role::TeamLead] {
+            assert_eq!(
+                authorize(Some(&user(role)), Action::ManageUsers),
+                Err(AppError::Forbidden)
+            );
+            assert_eq!(
+                authorize(Some(&user(role)), Action::ManageTeams),
+                Err(AppError::Forbidden)
+            );
+        }
+        assert_eq!(
+            authorize(Some(&user(Role::Admin)), Action::ManageTeams),
+            Ok(())
+        );
+        assert_eq!(
+            authorize(None, Action::ManageUsers),
+            Err(AppError::Unauthenticated)
+        );
+    }
+
+    #[test]
+    fn an_account_needs_someone_signed_in() {
+        assert_eq!(
+            authorize(None, Action::OwnAccount),
+            Err(AppError::Unauthenticated)
+        );
+        assert_eq!(
+            authorize(Some(&user(Role::Candidate)), Action::OwnAccount),
+            Ok(())
+        );
+        assert_eq!(authorize(None, Action::ReadLibrary), Ok(()));
+    }
+}

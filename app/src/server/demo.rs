@@ -1,0 +1,51 @@
+//! The demo data `make run` asks for (`coach serve --demo`): on an empty database only, one
+//! account per role and a team, so a newcomer can try everything. Never on by default.
+use super::auth::password;
+use super::db::{teams, users};
+use crate::domain::account::Role;
+use sqlx::SqlitePool;
+
+/// The password of every demo account (the README lists them).
+pub const DEMO_PASSWORD: &str = "practise-mlops";
+
+pub const DEMO_ACCOUNTS: [(&str, &str, Role); 6] = [
+    ("admin@demo.example", "Ada Admin", Role::Admin),
+    ("lead@demo.example", "Lee Lead", Role::TeamLead),
+    (
+        "interviewer1@demo.example",
+        "Ira Interviewer",
+        Role::Interviewer,
+    ),
+    (
+        "interviewer2@demo.example",
+        "Ivo Interviewer",
+        Role::Interviewer,
+    ),
+    ("candidate1@demo.example", "Cam Candidate", Role::Candidate),
+    ("candidate2@demo.example", "Cleo Candidate", Role::Candidate),
+];
+
+/// Create the demo accounts and team if no account exists yet. Returns whether it did.
+pub async fn seed_if_empty(
+    pool: &SqlitePool,
+    now: i64,
+) -> Result<bool, Box<dyn std::error::Error + Send + Sync>> {
+    if users::count(pool).await? > 0 {
+        return Ok(false);
+    }
+    let hash = password::hash(DEMO_PASSWORD.to_string()).await?;
+    let team = teams::create(pool, "Demo hiring team", now).await?;
+    for (email, name, role) in DEMO_ACCOUNTS {
+        let user = users::NewUser {
+            email,
+            display_name: name,
+            password_hash: &hash,
+            role,
+        };
+        let id = users::create(pool, &user, now).await?;
+        if matches!(role, Role::TeamLead | Role::Interviewer) {
+            teams::put_member(pool, team, id, role == Role::TeamLead, now).await?;
+        }
+    }
+    Ok(true)
+}
