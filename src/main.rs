@@ -63,44 +63,20 @@ fn check_content(dir: Option<&str>) -> Result<(), BoxError> {
 /// would sit in the shell history and the process list.
 #[cfg(feature = "ssr")]
 async fn add_user(args: &[&str]) -> Result<(), BoxError> {
-    use app::domain::account::{DisplayName, Email, NewPassword, Role};
-    use app::server::{auth::password, db, db::users, now_millis, settings::Settings};
+    use app::server::{cli::UserAdd, db, settings::Settings};
     use std::io::IsTerminal;
 
-    let flag = |name: &str| {
-        args.iter()
-            .position(|a| *a == name)
-            .and_then(|i| args.get(i + 1))
-            .map(|v| v.to_string())
-            .ok_or_else(|| format!("missing {name}\n{USAGE}"))
-    };
-    let role = Role::parse(&flag("--role")?)?;
-    let email = Email::parse(&flag("--email")?)?;
-    let name = DisplayName::parse(&flag("--name")?)?;
-    let raw = if std::io::stdin().is_terminal() {
+    let command = UserAdd::parse(args)?;
+    let password = if std::io::stdin().is_terminal() {
         rpassword::prompt_password("Password (8 to 128 characters): ")?
     } else {
         let mut line = String::new();
         std::io::stdin().read_line(&mut line)?;
         line.trim_end_matches(['\n', '\r']).to_string()
     };
-    let password = NewPassword::parse(&raw)?;
     let settings = Settings::from_env()?;
     let pool = db::connect(&settings.database_url).await?;
-    let hash = password::hash(password.expose().to_string()).await?;
-    let user = users::NewUser {
-        email: email.as_str(),
-        display_name: name.as_str(),
-        password_hash: &hash,
-        role,
-    };
-    let id = users::create(&pool, &user, now_millis()).await?;
-    println!(
-        "created {} {} <{}> (id {id})",
-        role.label(),
-        name.as_str(),
-        email.as_str()
-    );
+    println!("{}", command.run(&pool, &password).await?);
     Ok(())
 }
 

@@ -476,3 +476,37 @@ fn every_server_function_admits_exactly_the_roles_it_should() {
         }
     })
 }
+
+#[test]
+fn the_first_admin_is_created_from_the_command_line_and_can_sign_in() {
+    support::run(async {
+        use app::server::cli::UserAdd;
+        let app = spawn_app().await;
+        let err = UserAdd::parse(&["--role", "admin", "--email", "root@example.com"]).unwrap_err();
+        assert!(err.contains("missing --name"), "{err}");
+        assert!(UserAdd::parse(&["--role", "root", "--email", "a@b.co", "--name", "A"]).is_err());
+
+        let command = UserAdd::parse(&[
+            "--role",
+            "admin",
+            "--email",
+            "root@example.com",
+            "--name",
+            "Root",
+        ])
+        .unwrap();
+        let weak = command.run(&app.pool, "short").await.unwrap_err();
+        assert!(weak.contains("at least 8"), "{weak}");
+        let done = command.run(&app.pool, PASSWORD).await.unwrap();
+        assert!(
+            done.starts_with("created Admin Root <root@example.com>"),
+            "{done}"
+        );
+        let again = command.run(&app.pool, PASSWORD).await.unwrap_err();
+        assert!(again.contains("already exists"), "{again}");
+
+        let cookie = app.sign_in("root@example.com", PASSWORD).await;
+        let reply = app.call(ListUsers::PATH, "", Some(&cookie)).await;
+        assert_eq!(reply.status, StatusCode::OK);
+    })
+}

@@ -89,7 +89,10 @@ pub async fn small_password_forms(req: Request, next: Next) -> Response {
     }
     let (parts, body) = req.into_parts();
     match axum::body::to_bytes(body, PASSWORD_FORM_LIMIT).await {
-        Ok(bytes) => next.run(Request::from_parts(parts, axum::body::Body::from(bytes))).await,
+        Ok(bytes) => {
+            next.run(Request::from_parts(parts, axum::body::Body::from(bytes)))
+                .await
+        }
         Err(_) => (StatusCode::PAYLOAD_TOO_LARGE, "This request is too large.").into_response(),
     }
 }

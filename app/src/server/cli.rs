@@ -1,0 +1,53 @@
+//! `coach user add`: creating an account from the command line (the first admin, typically).
+use super::auth::password;
+use super::db::users;
+use super::now_millis;
+use crate::domain::account::{DisplayName, Email, NewPassword, Role};
+use sqlx::SqlitePool;
+
+pub const USER_ADD_USAGE: &str = "coach user add --role ROLE --email EMAIL --name NAME";
+
+/// The flags of `coach user add`, checked before the password is even asked for.
+#[derive(Debug)]
+pub struct UserAdd {
+    pub role: Role,
+    pub email: Email,
+    pub name: DisplayName,
+}
+
+impl UserAdd {
+    pub fn parse(args: &[&str]) -> Result<Self, String> {
+        let flag = |name: &str| {
+            args.iter()
+                .position(|a| *a == name)
+                .and_then(|i| args.get(i + 1))
+                .ok_or_else(|| format!("missing {name}; usage: {USER_ADD_USAGE}"))
+        };
+        Ok(Self {
+            role: Role::parse(flag("--role")?)?,
+            email: Email::parse(flag("--email")?)?,
+            name: DisplayName::parse(flag("--name")?)?,
+        })
+    }
+
+    /// Create the account with `raw_password`; returns a line to print.
+    pub async fn run(&self, pool: &SqlitePool, raw_password: &str) -> Result<String, String> {
+        let password = NewPassword::parse(raw_password).map_err(|e| format!("password: {e}"))?;
+        let hash = password::hash(password.expose().to_string()).await?;
+        let user = users::NewUser {
+            email: self.email.as_str(),
+            display_name: self.name.as_str(),
+            password_hash: &hash,
+            role: self.role,
+        };
+        let id = users::create(pool, &user, now_millis())
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok(format!(
+            "created {} {} <{}> (id {id})",
+            self.role.label(),
+            self.name.as_str(),
+            self.email.as_str()
+        ))
+    }
+}
