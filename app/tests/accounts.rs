@@ -11,7 +11,9 @@ use app::domain::account::Role;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use leptos::server_fn::ServerFn;
-use support::{create_user, enc, session_cookie, spawn_app, spawn_app_with, succeeded, PASSWORD};
+use support::{
+    create_user, enc, session_cookie, sign_in_form, spawn_app, spawn_app_with, succeeded, PASSWORD,
+};
 
 #[test]
 fn registering_signs_the_new_candidate_in_with_a_safe_cookie() {
@@ -50,11 +52,7 @@ fn over_https_the_session_cookie_is_secure() {
     support::run(async {
         let app = spawn_app_with(&[("COACH_PUBLIC_URL", "https://coach.example")]).await;
         create_user(&app.pool, "ada@example.com", Role::Candidate).await;
-        let form = format!(
-            "email={}&password={}",
-            enc("ada@example.com"),
-            enc(PASSWORD)
-        );
+        let form = sign_in_form("ada@example.com", PASSWORD);
         let reply = app.call(SignIn::PATH, &form, None).await;
         assert!(reply.header("set-cookie").contains("Secure"));
     })
@@ -140,11 +138,7 @@ fn signing_in_again_issues_a_new_session_id_and_the_old_one_dies() {
         let app = spawn_app().await;
         create_user(&app.pool, "ada@example.com", Role::Candidate).await;
         let first = app.sign_in("ada@example.com", PASSWORD).await;
-        let form = format!(
-            "email={}&password={}",
-            enc("ada@example.com"),
-            enc(PASSWORD)
-        );
+        let form = sign_in_form("ada@example.com", PASSWORD);
         let reply = app.call(SignIn::PATH, &form, Some(&first)).await;
         let second = session_cookie(&reply).unwrap();
         assert_ne!(first, second);
@@ -229,11 +223,7 @@ fn repeated_failures_on_one_account_are_refused_with_429() {
         assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS);
         assert!(reply.body.contains("Too many sign-in attempts"));
         // Even the right password waits: the limit is checked before the password.
-        let form = format!(
-            "email={}&password={}",
-            enc("ada@example.com"),
-            enc(PASSWORD)
-        );
+        let form = sign_in_form("ada@example.com", PASSWORD);
         assert_eq!(
             app.call(SignIn::PATH, &form, None).await.status,
             StatusCode::TOO_MANY_REQUESTS
@@ -258,11 +248,7 @@ fn a_deactivated_user_is_signed_out_and_cannot_sign_in() {
             .await;
         assert!(succeeded(&reply), "{}", reply.body);
         assert_eq!(app.who(Some(&ada_cookie)).await, None);
-        let form = format!(
-            "email={}&password={}",
-            enc("ada@example.com"),
-            enc(PASSWORD)
-        );
+        let form = sign_in_form("ada@example.com", PASSWORD);
         assert_eq!(
             app.call(SignIn::PATH, &form, None).await.status,
             StatusCode::UNPROCESSABLE_ENTITY

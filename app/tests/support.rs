@@ -193,7 +193,7 @@ impl TestApp {
     /// Sign in through the server function and return the session cookie.
     pub async fn sign_in(&self, email: &str, password: &str) -> String {
         use leptos::server_fn::ServerFn;
-        let form = format!("email={}&password={}", enc(email), enc(password));
+        let form = sign_in_form(email, password);
         let reply = self
             .call(app::api::account::SignIn::PATH, &form, None)
             .await;
@@ -214,6 +214,11 @@ impl TestApp {
         let value: serde_json::Value = serde_json::from_str(&reply.body).unwrap();
         value["email"].as_str().map(str::to_string)
     }
+}
+
+/// The body of a sign-in form.
+pub fn sign_in_form(email: &str, password: &str) -> String {
+    format!("email={}&password={}", enc(email), enc(password))
 }
 
 /// Form-encode a value (spaces, @ and & are all this test data needs).
