@@ -1,5 +1,6 @@
 //! The general answer frameworks: a list, and one page each.
 use crate::api::library::{get_framework, list_frameworks};
+use crate::components::breadcrumb::Breadcrumb;
 use crate::components::loaded::loaded;
 use crate::domain::library::{Framework, FrameworkCard};
 use leptos::prelude::*;
@@ -55,11 +56,7 @@ fn FrameworkView(f: Framework, all: Vec<FrameworkCard>) -> impl IntoView {
     view! {
         <Title text=f.title.clone()/>
         <article class="wrap narrow">
-            <nav aria-label="Breadcrumb" class="breadcrumb">
-                <a href="/frameworks">"Frameworks"</a>
-                <span aria-hidden="true">" › "</span>
-                <span aria-current="page">{f.title.clone()}</span>
-            </nav>
+            <Breadcrumb parent_href="/frameworks" parent="Frameworks" current=f.title.clone()/>
             <h1>{f.title}</h1>
             <p class="lead">{f.summary}</p>
             <div class="prose" inner_html=f.html></div>

@@ -1,6 +1,7 @@
 //! One scenario: the prompt, the answer key part by part, the key points and the follow-ups.
 use crate::api::library::get_scenario;
 use crate::components::badges::{LevelBadge, TopicChips};
+use crate::components::breadcrumb::Breadcrumb;
 use crate::components::expand_all::ExpandAll;
 use crate::components::loaded::loaded;
 use crate::domain::library::ScenarioDetail;
@@ -22,11 +23,7 @@ fn ScenarioView(s: ScenarioDetail) -> impl IntoView {
     view! {
         <Title text=s.title.clone()/>
         <article class="wrap narrow scenario">
-            <nav aria-label="Breadcrumb" class="breadcrumb">
-                <a href="/scenarios">"Scenarios"</a>
-                <span aria-hidden="true">" › "</span>
-                <span aria-current="page">{s.title.clone()}</span>
-            </nav>
+            <Breadcrumb parent_href="/scenarios" parent="Scenarios" current=s.title.clone()/>
             <header class="scenario-header">
                 <h1>{s.title}</h1>
                 <p class="lead">{s.summary}</p>
