@@ -76,6 +76,7 @@ pub fn router(state: AppState) -> Router {
     let secure_cookies = state.settings.public_url.starts_with("https://");
     Router::<AppState>::new()
         .route("/account/export.json", get(export::my_data))
+        .route("/history/export.csv", get(export::my_attempts_csv))
         .leptos_routes_with_context(&state, routes, context.clone(), page_shell)
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
@@ -83,7 +84,7 @@ pub fn router(state: AppState) -> Router {
         >(context, shell))
         .layer(session::layer(state.pool.clone(), secure_cookies))
         .layer(middleware::from_fn(server_fn_status))
-        .layer(middleware::from_fn(security::small_password_forms))
+        .layer(middleware::from_fn(security::small_bodies))
         .layer(middleware::from_fn_with_state(
             state.settings.clone(),
             security::same_origin_writes,

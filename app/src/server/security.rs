@@ -81,14 +81,24 @@ fn takes_a_password(path: &str) -> bool {
     .contains(&path)
 }
 
-/// Refuses oversized bodies on password forms with 413, reading at most the limit (whether or
-/// not the request declares its length), before any server function or hash sees them.
-pub async fn small_password_forms(req: Request, next: Next) -> Response {
-    if !takes_a_password(req.uri().path()) {
+/// Largest body any server function accepts: a 40,000-character answer, form-encoded, fits
+/// with room to spare.
+const SERVER_FN_BODY_LIMIT: usize = 1024 * 1024;
+
+/// Refuses oversized server-function bodies with 413, reading at most the limit (whether or
+/// not the request declares its length), before any server function (or password hash) sees
+/// them: 8 KB for password forms, 1 MB for the rest.
+pub async fn small_bodies(req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    let limit = if takes_a_password(path) {
+        PASSWORD_FORM_LIMIT
+    } else if path.starts_with("/api/") {
+        SERVER_FN_BODY_LIMIT
+    } else {
         return next.run(req).await;
-    }
+    };
     let (parts, body) = req.into_parts();
-    match axum::body::to_bytes(body, PASSWORD_FORM_LIMIT).await {
+    match axum::body::to_bytes(body, limit).await {
         Ok(bytes) => {
             next.run(Request::from_parts(parts, axum::body::Body::from(bytes)))
                 .await
