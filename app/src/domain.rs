@@ -3,6 +3,7 @@ pub mod account;
 pub mod error;
 pub mod library;
 pub mod policy;
+pub mod practice;
 pub mod search;
 pub mod slug;
 pub mod taxonomy;

@@ -5,9 +5,11 @@ use crate::pages::{
     admin::AdminPage,
     auth::{RegisterPage, SignInPage},
     frameworks::{FrameworkListPage, FrameworkReadPage},
+    history::{ComparePage, HistoryPage},
     home::HomePage,
     library::LibraryPage,
     not_found::NotFoundPage,
+    practice::{AttemptPage, PracticePage},
     rubric::RubricPage,
     scenario::ScenarioPage,
 };
@@ -69,6 +71,10 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route path=path!("rubric") view=RubricPage ssr=SsrMode::Async/>
+                    <Route path=path!("practice") view=PracticePage ssr=SsrMode::Async/>
+                    <Route path=path!("practice/:id") view=AttemptPage ssr=SsrMode::Async/>
+                    <Route path=path!("history") view=HistoryPage ssr=SsrMode::Async/>
+                    <Route path=path!("history/compare") view=ComparePage ssr=SsrMode::Async/>
                     <Route path=path!("sign-in") view=SignInPage ssr=SsrMode::Async/>
                     <Route path=path!("register") view=RegisterPage ssr=SsrMode::Async/>
                     <Route path=path!("account") view=AccountPage ssr=SsrMode::Async/>

@@ -3,11 +3,14 @@
 pub mod auth;
 pub mod cli;
 pub mod content;
+pub mod coverage;
 pub mod db;
 pub mod demo;
 pub mod export;
 pub mod http;
 pub mod markdown;
+pub mod practice;
+pub mod schedule;
 pub mod security;
 pub mod settings;
 pub mod state;

@@ -6,7 +6,7 @@
 )]
 mod support;
 
-use app::api::{account::*, admin::*, library::*};
+use app::api::{account::*, admin::*, library::*, practice::*};
 use app::domain::account::Role;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
@@ -413,6 +413,14 @@ fn every_server_function_admits_exactly_the_roles_it_should() {
                 Admin,
                 "team_id=999999&user_id=999999",
             ),
+            (StartAttempt::PATH, SignedIn, "slug=nope&version=1"),
+            (GetAttempt::PATH, SignedIn, "id=999999"),
+            (SaveDraft::PATH, SignedIn, "attempt_id=999999&answer=x"),
+            (SaveAnswer::PATH, SignedIn, "attempt_id=999999&answer=x"),
+            (SubmitSelfScore::PATH, SignedIn, "attempt_id=999999"),
+            (PracticeDashboard::PATH, SignedIn, ""),
+            (PracticeHistory::PATH, SignedIn, "topic=&scenario="),
+            (CompareAttempts::PATH, SignedIn, "a=999999&b=999998"),
             // Last, because it ends the caller's session.
             (SignOut::PATH, Everyone, ""),
         ];

@@ -15,6 +15,10 @@ pub enum Action {
     ManageUsers,
     /// Create teams, add and remove members and leads.
     ManageTeams,
+    /// Start practice attempts, see one's own dashboard and history: anyone signed in.
+    Practise,
+    /// Read or change one attempt, whose candidate is `candidate_id`: only that candidate.
+    OwnAttempt { candidate_id: i64 },
 }
 
 /// `Ok` when `user` (None: not signed in) may do `action`; otherwise the error to answer with:
@@ -25,6 +29,8 @@ pub fn authorize(user: Option<&CurrentUser>, action: Action) -> Result<(), AppEr
         Action::ReadLibrary | Action::Authenticate => true,
         Action::OwnAccount => role.is_some(),
         Action::ManageUsers | Action::ManageTeams => role == Some(Role::Admin),
+        Action::Practise => role.is_some(),
+        Action::OwnAttempt { candidate_id } => user.is_some_and(|u| u.id == candidate_id),
     };
     match (allowed, user) {
         (true, _) => Ok(()),
@@ -79,5 +85,22 @@ mod tests {
             Ok(())
         );
         assert_eq!(authorize(None, Action::ReadLibrary), Ok(()));
+    }
+
+    #[test]
+    fn an_attempt_is_its_candidates_alone() {
+        let own = Action::OwnAttempt { candidate_id: 1 };
+        let other = Action::OwnAttempt { candidate_id: 2 };
+        assert_eq!(authorize(Some(&user(Role::Candidate)), own), Ok(()));
+        // Not even an admin reads someone else's practice.
+        assert_eq!(
+            authorize(Some(&user(Role::Admin)), other),
+            Err(AppError::Forbidden)
+        );
+        assert_eq!(authorize(None, own), Err(AppError::Unauthenticated));
+        assert_eq!(
+            authorize(None, Action::Practise),
+            Err(AppError::Unauthenticated)
+        );
     }
 }

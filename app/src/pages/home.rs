@@ -20,6 +20,7 @@ pub fn HomePage() -> impl IntoView {
                 </p>
                 <p class="hero-actions">
                     <a class="button" href="/scenarios">"Browse the scenarios"</a>
+                    <a class="button secondary" href="/practice">"Practise with a timer"</a>
                     <a class="button secondary" href="/frameworks/how-to-answer">
                         "How to answer"
                     </a>
@@ -30,8 +31,9 @@ pub fn HomePage() -> impl IntoView {
                 <h2 id="how">"How to use it"</h2>
                 <ol>
                     <li>"Pick a scenario and read the prompt as if an interviewer said it."</li>
-                    <li>"Answer out loud or in writing before you open the answer key."</li>
-                    <li>"Compare with the key points and the rubric, then try the follow-ups."</li>
+                    <li>"Answer in writing against the clock before you open the answer key."</li>
+                    <li>"Score yourself on the rubric, then see which key points you missed."</li>
+                    <li>"Come back when the scenario is due: weak answers return sooner."</li>
                 </ol>
             </section>
         </div>

@@ -5,6 +5,7 @@ use crate::components::breadcrumb::Breadcrumb;
 use crate::components::expand_all::ExpandAll;
 use crate::components::loaded::loaded;
 use crate::domain::library::ScenarioDetail;
+use crate::pages::practice::PractiseScenario;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -38,6 +39,8 @@ fn ScenarioView(s: ScenarioDetail) -> impl IntoView {
                 <h2 id="prompt-heading">"The prompt"</h2>
                 <div class="prose" inner_html=s.prompt_html></div>
             </section>
+
+            <PractiseScenario slug=s.slug.clone() version=s.version/>
 
             <section aria-labelledby="key-heading" id="answer-key">
                 <div class="section-head">

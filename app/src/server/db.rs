@@ -1,5 +1,6 @@
 //! The database layer: the pool, migrations, and (in submodules) every SQL statement of the app.
 pub mod frameworks;
+pub mod practice;
 pub mod rubric;
 pub mod scenarios;
 pub mod teams;

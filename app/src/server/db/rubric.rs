@@ -85,13 +85,7 @@ pub async fn current(pool: &SqlitePool) -> Result<Option<Rubric>, sqlx::Error> {
     let Some((version, name, description)) = head else {
         return Ok(None);
     };
-    let dims: Vec<DimensionRow> = sqlx::query_as(
-        "SELECT key, name, description, level_1, level_2, level_3, level_4
-           FROM rubric_dimensions WHERE rubric_version_id = $1 ORDER BY position",
-    )
-    .bind(version)
-    .fetch_all(pool)
-    .await?;
+    let dimensions = dimensions(pool, version).await?;
     let recs: Vec<(String, String, String)> = sqlx::query_as(
         "SELECT key, label, description FROM rubric_recommendations
           WHERE rubric_version_id = $1 ORDER BY position",
@@ -103,15 +97,7 @@ pub async fn current(pool: &SqlitePool) -> Result<Option<Rubric>, sqlx::Error> {
         version,
         name,
         description,
-        dimensions: dims
-            .into_iter()
-            .map(|d| RubricDimension {
-                key: d.key,
-                name: d.name,
-                description: d.description,
-                levels: [d.level_1, d.level_2, d.level_3, d.level_4],
-            })
-            .collect(),
+        dimensions,
         recommendations: recs
             .into_iter()
             .map(|(key, label, description)| Recommendation {
@@ -121,4 +107,27 @@ pub async fn current(pool: &SqlitePool) -> Result<Option<Rubric>, sqlx::Error> {
             })
             .collect(),
     }))
+}
+
+/// The dimensions of one rubric version, in order (scorecards name the version they used).
+pub async fn dimensions(
+    pool: &SqlitePool,
+    rubric_version_id: i64,
+) -> Result<Vec<RubricDimension>, sqlx::Error> {
+    let dims: Vec<DimensionRow> = sqlx::query_as(
+        "SELECT key, name, description, level_1, level_2, level_3, level_4
+           FROM rubric_dimensions WHERE rubric_version_id = $1 ORDER BY position",
+    )
+    .bind(rubric_version_id)
+    .fetch_all(pool)
+    .await?;
+    Ok(dims
+        .into_iter()
+        .map(|d| RubricDimension {
+            key: d.key,
+            name: d.name,
+            description: d.description,
+            levels: [d.level_1, d.level_2, d.level_3, d.level_4],
+        })
+        .collect())
 }

@@ -196,7 +196,7 @@ fn from_json(text: &str) -> Vec<String> {
     serde_json::from_str(text).unwrap_or_default()
 }
 
-fn topics(csv: &str) -> Vec<Topic> {
+pub(crate) fn topics(csv: &str) -> Vec<Topic> {
     let mut topics: Vec<Topic> = csv
         .split(',')
         .filter_map(|t| Topic::parse(t).ok())
@@ -343,15 +343,33 @@ struct VersionRow {
 
 /// The current version of an unarchived scenario, with its whole answer key.
 pub async fn get(pool: &SqlitePool, slug: &str) -> Result<Option<ScenarioDetail>, sqlx::Error> {
+    let current: Option<i64> = sqlx::query_scalar(
+        "SELECT current_version_id FROM scenarios WHERE slug = $1 AND archived_at IS NULL",
+    )
+    .bind(slug)
+    .fetch_optional(pool)
+    .await?
+    .flatten();
+    match current {
+        Some(id) => get_version(pool, id).await,
+        None => Ok(None),
+    }
+}
+
+/// One version of a scenario by its id, current or not (attempts point at the one answered).
+pub async fn get_version(
+    pool: &SqlitePool,
+    version_id: i64,
+) -> Result<Option<ScenarioDetail>, sqlx::Error> {
     let row: Option<VersionRow> = sqlx::query_as(
         "SELECT v.id, s.slug, v.version, v.title, v.summary, v.level, v.prompt_html,
                 (SELECT group_concat(t.topic, ',') FROM scenario_version_topics t
                   WHERE t.version_id = v.id) AS topics
-           FROM scenarios s
-           JOIN scenario_versions v ON v.id = s.current_version_id
-          WHERE s.slug = $1 AND s.archived_at IS NULL",
+           FROM scenario_versions v
+           JOIN scenarios s ON s.id = v.scenario_id
+          WHERE v.id = $1",
     )
-    .bind(slug)
+    .bind(version_id)
     .fetch_optional(pool)
     .await?;
     let Some(row) = row else {

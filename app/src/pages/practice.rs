@@ -1,0 +1,582 @@
+//! Practising alone: the dashboard (what to practise next) and one attempt through its three
+//! stages: answering, self-scoring, and the answer key with what was missed.
+use crate::api::account::who_am_i;
+use crate::api::practice::{
+    get_attempt, practice_dashboard, SaveAnswer, StartAttempt, SubmitSelfScore,
+};
+use crate::components::breadcrumb::Breadcrumb;
+use crate::components::form::{field_error, kept_value, FormError, Notice};
+use crate::components::loaded::loaded;
+use crate::components::practice::{AnswerBox, PracticeTimer};
+use crate::domain::error::AppError;
+use crate::domain::practice::{
+    clock, date, date_time, score_text, Attempt, AttemptRow, Dashboard, Hint, Mark, Scorecard,
+    Stage, TIME_LIMITS_MIN,
+};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+/// "Practise this scenario": start (or resume) an attempt, optionally timed.
+#[component]
+pub fn StartForm(
+    slug: String,
+    version: i64,
+    #[prop(default = "Start practising")] label: &'static str,
+    #[prop(default = true)] choose_limit: bool,
+) -> impl IntoView {
+    let start = ServerAction::<StartAttempt>::new();
+    let error = start.value().get_untracked().and_then(Result::err);
+    let limit_error = field_error(&error, "time_limit");
+    view! {
+        <ActionForm action=start attr:class="start-form">
+            <FormError error=error.clone() fields=&["time_limit"]/>
+            <input type="hidden" name="slug" value=slug/>
+            <input type="hidden" name="version" value=version.to_string()/>
+            {choose_limit.then(|| view! {
+                <div class="field inline">
+                    <label for="time_limit">"Time limit"</label>
+                    <select id="time_limit" name="time_limit"
+                        aria-invalid=limit_error.is_some().then_some("true")
+                        aria-describedby=limit_error.is_some().then_some("time_limit-error")>
+                        <option value="">"None, just time me"</option>
+                        {TIME_LIMITS_MIN.map(|m| view! {
+                            <option value=m.to_string() selected=m == 15>{format!("{m} minutes")}</option>
+                        }).collect_view()}
+                    </select>
+                    {limit_error.map(|m| view! { <p class="field-error" id="time_limit-error">{m}</p> })}
+                </div>
+            })}
+            <button type="submit" class="button">{label}</button>
+        </ActionForm>
+    }
+}
+
+/// The practice section of a scenario page: start for the signed in, sign in for others.
+#[component]
+pub fn PractiseScenario(slug: String, version: i64) -> impl IntoView {
+    let me = Resource::new(|| (), |_| who_am_i());
+    view! {
+        <section class="practise-box" aria-labelledby="practise-heading">
+            <h2 id="practise-heading">"Practise this scenario"</h2>
+            <p>
+                "Answer in writing against the clock, score yourself on the rubric, then see the "
+                "answer key with what you missed."
+            </p>
+            <Suspense fallback=|| ()>
+                {
+                    let slug = slug.clone();
+                    move || {
+                        let slug = slug.clone();
+                        Suspend::new(async move {
+                            match me.await.ok().flatten() {
+                                Some(_) => view! { <StartForm slug version/> }.into_any(),
+                                None => view! {
+                                    <p>
+                                        <a class="button" href="/sign-in">"Sign in to practise"</a>
+                                    </p>
+                                }
+                                .into_any(),
+                            }
+                        })
+                    }
+                }
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+pub fn PracticePage() -> impl IntoView {
+    let dashboard = Resource::new(|| (), |_| practice_dashboard());
+    loaded(dashboard, |d| view! { <DashboardView d/> })
+}
+
+#[component]
+fn DashboardView(d: Dashboard) -> impl IntoView {
+    let now = d.now;
+    view! {
+        <Title text="Practice"/>
+        <div class="wrap practice-dashboard">
+            <h1>"Practice"</h1>
+            <div class="dashboard-grid">
+                <section class="panel next-panel" aria-labelledby="next-heading">
+                    <h2 id="next-heading">"Practise next"</h2>
+                    {match d.next {
+                        Some(next) => view! {
+                            <p class="next-title"><a href=format!("/scenarios/{}", next.slug)>{next.title.clone()}</a></p>
+                            <p class="hint">{next.reason.clone()}</p>
+                            <StartForm slug=next.slug.clone() version=next.version label="Practise next" choose_limit=false/>
+                        }.into_any(),
+                        None => view! { <p>"The library is empty."</p> }.into_any(),
+                    }}
+                </section>
+                <section class="panel" aria-labelledby="progress-heading">
+                    <h2 id="progress-heading">"Library progress"</h2>
+                    <p class="big-number">{format!("{} of {}", d.attempted, d.total)}</p>
+                    <p class="hint">"scenarios answered"</p>
+                    <progress max=d.total.max(1).to_string() value=d.attempted.to_string()
+                        aria-label="Scenarios answered"></progress>
+                    <p><a href="/history">"Score history and progress by topic"</a></p>
+                </section>
+                <section class="panel" aria-labelledby="weakest-heading">
+                    <h2 id="weakest-heading">"Weakest dimensions"</h2>
+                    {if d.weakest.is_empty() {
+                        view! { <p class="hint">"Score an attempt to see where to improve."</p> }.into_any()
+                    } else {
+                        view! {
+                            <ol class="weakest">
+                                {d.weakest.into_iter().map(|w| view! {
+                                    <li>
+                                        <span>{w.name}</span>
+                                        <meter min="1" max="4" low="2.5" high="3.25" optimum="4"
+                                            value=format!("{:.2}", w.mean)
+                                            aria-label=format!("{} mean score", w.key)></meter>
+                                        <span class="score">{score_text(w.mean)}</span>
+                                    </li>
+                                }).collect_view()}
+                            </ol>
+                            <p><a href="/rubric">"What each score means"</a></p>
+                        }.into_any()
+                    }}
+                </section>
+            </div>
+
+            <section aria-labelledby="due-heading">
+                <h2 id="due-heading">"Due for review"</h2>
+                {if d.due.is_empty() {
+                    view! { <p class="hint">"Nothing is due. Scored scenarios come back here when it is time to practise them again."</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="due-list">
+                            {d.due.into_iter().map(|s| view! {
+                                <li>
+                                    <a href=format!("/scenarios/{}", s.slug)>{s.title}</a>
+                                    <span class="hint">{if s.due_at < now - 86_400_000 {
+                                        format!(" overdue since {}", date(s.due_at))
+                                    } else {
+                                        " due today".to_string()
+                                    }}</span>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }}
+            </section>
+
+            {(!d.in_progress.is_empty()).then(|| view! {
+                <section aria-labelledby="open-heading">
+                    <h2 id="open-heading">"Unfinished answers"</h2>
+                    <AttemptList rows=d.in_progress/>
+                </section>
+            })}
+
+            <section aria-labelledby="recent-heading">
+                <h2 id="recent-heading">"Recent attempts"</h2>
+                {if d.recent.is_empty() {
+                    view! { <p class="hint">"No attempts yet. Pick a scenario from the "<a href="/scenarios">"library"</a>" or press Practise next."</p> }.into_any()
+                } else {
+                    view! { <AttemptList rows=d.recent/> }.into_any()
+                }}
+            </section>
+        </div>
+    }
+}
+
+/// A table of attempts, each linking to its page.
+#[component]
+pub fn AttemptList(rows: Vec<AttemptRow>) -> impl IntoView {
+    let any_interviewer = rows.iter().any(|r| r.interviewer_mean.is_some());
+    view! {
+        <div class="table-scroll">
+            <table class="attempts">
+                <thead>
+                    <tr>
+                        <th scope="col">"Scenario"</th>
+                        <th scope="col">"Started"</th>
+                        <th scope="col">"Time taken"</th>
+                        <th scope="col">"Status"</th>
+                        <th scope="col">"Self-score"</th>
+                        {any_interviewer.then(|| view! {
+                            <th scope="col">"Interviewer"</th>
+                            <th scope="col">"Gap"</th>
+                        })}
+                    </tr>
+                </thead>
+                <tbody>
+                    {rows.into_iter().map(|r| {
+                        let status = r.status();
+                        let gap = r.self_mean.zip(r.interviewer_mean).map(|(s, i)| s - i);
+                        view! {
+                            <tr>
+                                <th scope="row">
+                                    <a href=format!("/practice/{}", r.id)>{r.scenario.title.clone()}</a>
+                                    <span class="hint">{format!(" v{}", r.scenario.version)}</span>
+                                </th>
+                                <td>{date_time(r.started_at)}</td>
+                                <td>{r.duration_ms.map(clock).unwrap_or_else(|| "\u{2014}".into())}</td>
+                                <td>{status}</td>
+                                <td>{r.self_mean.map(score_text).unwrap_or_else(|| "\u{2014}".into())}</td>
+                                {any_interviewer.then(|| view! {
+                                    <td>{r.interviewer_mean.map(score_text).unwrap_or_else(|| "\u{2014}".into())}</td>
+                                    <td>{gap.map(|g| format!("{g:+.2}")).unwrap_or_else(|| "\u{2014}".into())}</td>
+                                })}
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+#[component]
+pub fn AttemptPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("id").and_then(|i| i.parse::<i64>().ok());
+    let attempt = Resource::new(id, |id| async move {
+        match id {
+            Some(id) => get_attempt(id).await,
+            None => Err(AppError::NotFound),
+        }
+    });
+    loaded(attempt, |a| view! { <AttemptView a/> })
+}
+
+#[component]
+fn AttemptView(a: Attempt) -> impl IntoView {
+    let title = a.scenario.title.clone();
+    let stage_label = match a.stage {
+        Stage::Answering => "Answer",
+        Stage::Scoring => "Score yourself",
+        Stage::Reviewed => "Answer key",
+    };
+    view! {
+        <Title text=format!("{stage_label}: {title}")/>
+        <article class="wrap attempt">
+            <Breadcrumb parent_href="/practice" parent="Practice" current=title.clone()/>
+            <header class="attempt-header">
+                <h1>{title.clone()}</h1>
+                <ol class="stage-steps" aria-label="Steps">
+                    {[("Answer", Stage::Answering), ("Score yourself", Stage::Scoring), ("Answer key", Stage::Reviewed)]
+                        .map(|(label, stage)| view! {
+                            <li aria-current=(stage == a.stage).then_some("step")
+                                class:done=stage_rank(stage) < stage_rank(a.stage)>{label}</li>
+                        }).collect_view()}
+                </ol>
+                {a.outdated.then(|| view! {
+                    <p class="notice">
+                        {format!("This attempt answers version {} of the scenario; it has been revised since.", a.scenario.version)}
+                    </p>
+                })}
+            </header>
+            {match a.stage {
+                Stage::Answering => view! { <Answering a/> }.into_any(),
+                Stage::Scoring => view! { <Scoring a/> }.into_any(),
+                Stage::Reviewed => view! { <Reviewed a/> }.into_any(),
+            }}
+        </article>
+    }
+}
+
+fn stage_rank(stage: Stage) -> u8 {
+    match stage {
+        Stage::Answering => 0,
+        Stage::Scoring => 1,
+        Stage::Reviewed => 2,
+    }
+}
+
+#[component]
+fn Prompt(html: String) -> impl IntoView {
+    view! {
+        <section class="prompt" aria-labelledby="prompt-heading">
+            <h2 id="prompt-heading">"The prompt"</h2>
+            <div class="prose" inner_html=html></div>
+        </section>
+    }
+}
+
+#[component]
+fn Answering(a: Attempt) -> impl IntoView {
+    let save = ServerAction::<SaveAnswer>::new();
+    let error = save.value().get_untracked().and_then(Result::err);
+    let answer_error = field_error(&error, "answer");
+    let query = use_query_map().read_untracked();
+    let saved = query.get("saved").is_some();
+    let resumed = query.get("resumed").is_some();
+    view! {
+        <div class="answering">
+            <div class="attempt-bar">
+                <PracticeTimer started_at=a.started_at now=a.now time_limit_s=a.time_limit_s/>
+                <p class="hint">
+                    {format!("Started {}", date_time(a.started_at))}
+                    {a.time_limit_s.map(|s| format!(" \u{b7} limit {} minutes", s / 60))}
+                </p>
+            </div>
+            <Notice message=resumed.then_some("You had an unfinished answer to this scenario; here it is.")/>
+            <Notice message=saved.then_some("Draft saved.")/>
+            <Prompt html=a.prompt_html/>
+            <section aria-labelledby="answer-heading">
+                <h2 id="answer-heading">"Your answer"</h2>
+                <ActionForm action=save attr:class="answer-form">
+                    <FormError error=error.clone() fields=&["answer"]/>
+                    <input type="hidden" name="attempt_id" value=a.id.to_string()/>
+                    {answer_error.map(|m| view! { <p class="field-error" id="answer-error" role="alert">{m}</p> })}
+                    <AnswerBox attempt_id=a.id initial=a.answer_md/>
+                    <div class="form-actions">
+                        <button type="submit" name="intent" value="submit" class="button">"Submit answer"</button>
+                        <button type="submit" name="intent" value="save" class="button secondary">"Save draft"</button>
+                    </div>
+                    <p class="hint">"Once submitted, the answer is final: you score it next."</p>
+                </ActionForm>
+            </section>
+        </div>
+    }
+}
+
+/// The candidate's submitted answer, rendered.
+#[component]
+fn YourAnswer(html: String, duration_ms: Option<i64>) -> impl IntoView {
+    view! {
+        <section class="your-answer" aria-labelledby="your-answer-heading">
+            <h2 id="your-answer-heading">"Your answer"</h2>
+            {duration_ms.map(|d| view! { <p class="hint">{format!("Answered in {}", clock(d))}</p> })}
+            {if html.trim().is_empty() {
+                view! { <p class="hint">"(empty)"</p> }.into_any()
+            } else {
+                view! { <div class="prose answer-text" inner_html=html></div> }.into_any()
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn Scoring(a: Attempt) -> impl IntoView {
+    let score = ServerAction::<SubmitSelfScore>::new();
+    let error = score.value().get_untracked().and_then(Result::err);
+    view! {
+        <div class="scoring">
+            <Prompt html=a.prompt_html.clone()/>
+            <YourAnswer html=a.answer_html.clone() duration_ms=a.duration_ms/>
+            <section aria-labelledby="score-heading">
+                <h2 id="score-heading">"Score yourself"</h2>
+                <p>
+                    "Be honest: pick the description closest to what you wrote, not what you meant. "
+                    "The answer key opens after you save; this self-score is final."
+                </p>
+                <ActionForm action=score attr:class="score-form">
+                    {match &error {
+                        Some(AppError::Validation(_)) => view! {
+                            <p class="form-error" role="alert">"Some scores are missing or invalid; each is marked below."</p>
+                        }.into_any(),
+                        Some(e) => view! { <FormError error=Some(e.clone())/> }.into_any(),
+                        None => ().into_any(),
+                    }}
+                    <input type="hidden" name="attempt_id" value=a.id.to_string()/>
+                    <h3>"Rubric"</h3>
+                    {a.dimensions.into_iter().map(|d| {
+                        let name = format!("scores[{}]", d.key);
+                        let err = field_error(&error, &name);
+                        let kept = kept_value(&error, &name);
+                        let err_id = format!("score-{}-error", d.key);
+                        view! {
+                            <fieldset class="dimension-score" aria-describedby=err.is_some().then(|| err_id.clone())>
+                                <legend>{d.name.clone()}</legend>
+                                <p class="hint">{d.description.clone()}</p>
+                                {err.clone().map(|m| view! { <p class="field-error" id=err_id.clone()>{m}</p> })}
+                                <div class="levels">
+                                    {d.levels.iter().enumerate().map(|(i, text)| {
+                                        let value = (i + 1).to_string();
+                                        let id = format!("score-{}-{}", d.key, i + 1);
+                                        view! {
+                                            <div class="level-choice">
+                                                <input type="radio" id=id.clone() name=name.clone() value=value.clone()
+                                                    checked=kept.as_deref() == Some(value.as_str())/>
+                                                <label for=id>
+                                                    <span class="level-number">{value.clone()}</span>
+                                                    <span>{text.clone()}</span>
+                                                </label>
+                                            </div>
+                                        }
+                                    }).collect_view()}
+                                </div>
+                            </fieldset>
+                        }
+                    }).collect_view()}
+                    <h3>"Key points"</h3>
+                    <p class="hint">"Did your answer cover each of these?"</p>
+                    {a.key_points.into_iter().map(|k| {
+                        let name = format!("marks[{}]", k.key);
+                        let err = field_error(&error, &name);
+                        let kept = kept_value(&error, &name);
+                        let err_id = format!("mark-{}-error", k.key);
+                        view! {
+                            <fieldset class="mark-choice" aria-describedby=err.is_some().then(|| err_id.clone())>
+                                <legend>{k.label.clone()}</legend>
+                                {err.clone().map(|m| view! { <p class="field-error" id=err_id.clone()>{m}</p> })}
+                                <div class="marks">
+                                    {Mark::ALL.map(|m| {
+                                        let id = format!("mark-{}-{}", k.key, m.key());
+                                        view! {
+                                            <span class="mark-option">
+                                                <input type="radio" id=id.clone() name=name.clone() value=m.key()
+                                                    checked=kept.as_deref() == Some(m.key())/>
+                                                <label for=id>{m.label()}</label>
+                                            </span>
+                                        }
+                                    }).collect_view()}
+                                </div>
+                            </fieldset>
+                        }
+                    }).collect_view()}
+                    <button type="submit" class="button">"Save self-score and see the answer key"</button>
+                </ActionForm>
+            </section>
+        </div>
+    }
+}
+
+fn mark_text(m: Option<Mark>) -> &'static str {
+    m.map(Mark::label).unwrap_or("\u{2014}")
+}
+
+/// Disagreement between the candidate's tick and the automatic hint worth a second look.
+fn disagrees(mark: Option<Mark>, hint: &Hint) -> bool {
+    match mark {
+        Some(Mark::Covered) => hint.found.is_empty(),
+        Some(Mark::Missed) => !hint.found.is_empty(),
+        _ => false,
+    }
+}
+
+#[component]
+fn Reviewed(a: Attempt) -> impl IntoView {
+    let card: Option<Scorecard> = a.self_card.clone();
+    let mean = card.as_ref().map(Scorecard::mean).unwrap_or_default();
+    let others = a.other_cards.clone();
+    let missed: Vec<(String, &'static str)> = a
+        .hints
+        .iter()
+        .filter_map(|h| {
+            let mark = card.as_ref().and_then(|c| c.mark(&h.key));
+            match (mark, h.found.is_empty()) {
+                (Some(Mark::Missed), _) => Some((h.label.clone(), "you marked it missed")),
+                (Some(Mark::Partly), _) => Some((h.label.clone(), "you marked it partly covered")),
+                (_, true) => Some((h.label.clone(), "no sign of it in your answer")),
+                _ => None,
+            }
+        })
+        .collect();
+    view! {
+        <div class="reviewed" id="result">
+            <section class="result-summary panel" aria-labelledby="result-heading">
+                <h2 id="result-heading">"Your self-score"</h2>
+                <p class="big-number">{format!("{} / 4", score_text(mean))}</p>
+                {a.next_due.map(|d| view! {
+                    <p>{format!("Next review of this scenario: {}", date(d))}</p>
+                })}
+                <div class="result-actions">
+                    <StartForm slug=a.scenario.slug.clone() version=a.scenario.version label="Practise again" choose_limit=false/>
+                    <a class="button secondary" href=format!("/history?scenario={}", a.scenario.slug)>"All attempts at this scenario"</a>
+                    <a class="button secondary" href="/practice">"Practise next"</a>
+                </div>
+            </section>
+
+            <section aria-labelledby="scores-heading">
+                <h2 id="scores-heading">"Scores by dimension"</h2>
+                <div class="table-scroll">
+                    <table class="scores">
+                        <thead>
+                            <tr>
+                                <th scope="col">"Dimension"</th>
+                                <th scope="col">"You"</th>
+                                {others.iter().map(|o| view! {
+                                    <th scope="col">{o.scorer.clone().unwrap_or_else(|| "Interviewer".into())}</th>
+                                }).collect_view()}
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {a.dimensions.iter().map(|d| view! {
+                                <tr>
+                                    <th scope="row">{d.name.clone()}</th>
+                                    <td>{card.as_ref().and_then(|c| c.score(&d.key)).map(|s| s.to_string())}</td>
+                                    {others.iter().map(|o| view! {
+                                        <td>{o.score(&d.key).map(|s| s.to_string())}</td>
+                                    }).collect_view()}
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            </section>
+
+            <section aria-labelledby="missed-heading">
+                <h2 id="missed-heading">"What you missed"</h2>
+                {if missed.is_empty() {
+                    view! { <p>"Nothing: every key point is covered, by your ticks and by the automatic check."</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="missed">
+                            {missed.into_iter().map(|(label, why)| view! {
+                                <li><strong>{label}</strong>{format!(" \u{2014} {why}")}</li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }}
+            </section>
+
+            <section aria-labelledby="kp-heading">
+                <h2 id="kp-heading">"Key points: your ticks and the automatic check"</h2>
+                <p class="hint">
+                    "The check looks for each key point's signal words in your answer (\u{201c}rolled back\u{201d} "
+                    "counts as \u{201c}rollback\u{201d}). Where it and your tick disagree, look again."
+                </p>
+                <div class="table-scroll">
+                    <table class="key-point-check">
+                        <thead>
+                            <tr>
+                                <th scope="col">"Key point"</th>
+                                <th scope="col">"Your tick"</th>
+                                <th scope="col">"Found in your answer"</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {a.hints.iter().map(|h| {
+                                let mark = card.as_ref().and_then(|c| c.mark(&h.key));
+                                let flag = disagrees(mark, h);
+                                view! {
+                                    <tr class:disagree=flag class:found=!h.found.is_empty()>
+                                        <th scope="row">{h.label.clone()}</th>
+                                        <td>{mark_text(mark)}</td>
+                                        <td>
+                                            {if h.found.is_empty() {
+                                                "Not found".to_string()
+                                            } else {
+                                                format!("Found: {}", h.found.join(", "))
+                                            }}
+                                            {flag.then(|| view! { <span class="flag">" Worth a look"</span> })}
+                                        </td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            </section>
+
+            <YourAnswer html=a.answer_html.clone() duration_ms=a.duration_ms/>
+            <Prompt html=a.prompt_html.clone()/>
+
+            <section aria-labelledby="key-heading" class="answer-key">
+                <h2 id="key-heading">"Answer key"</h2>
+                {a.sections.into_iter().map(|section| view! {
+                    <details class="key-part" open>
+                        <summary>{section.kind.heading()}</summary>
+                        <div class="prose" inner_html=section.html></div>
+                    </details>
+                }).collect_view()}
+            </section>
+        </div>
+    }
+}

@@ -1,0 +1,547 @@
+//! SQL for practice: attempts, scorecards and spaced-repetition state.
+use super::scenarios::topics;
+use crate::domain::practice::DimensionScore;
+use crate::domain::practice::{
+    AttemptRow, HistoryFilter, Mark, ScenarioRef, Scorecard, ScorerKind,
+};
+use crate::domain::taxonomy::Topic;
+use crate::server::schedule::ReviewState;
+use sqlx::{FromRow, SqliteConnection, SqlitePool};
+
+/// A scenario version a new attempt can answer.
+#[derive(Debug, FromRow)]
+pub struct StartTarget {
+    pub version_id: i64,
+    pub scenario_id: i64,
+}
+
+/// The version `version` of the (unarchived) scenario `slug`, if both exist.
+pub async fn start_target(
+    pool: &SqlitePool,
+    slug: &str,
+    version: i64,
+) -> Result<Option<StartTarget>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT v.id AS version_id, s.id AS scenario_id
+           FROM scenarios s JOIN scenario_versions v ON v.scenario_id = s.id
+          WHERE s.slug = $1 AND v.version = $2 AND s.archived_at IS NULL",
+    )
+    .bind(slug)
+    .bind(version)
+    .fetch_optional(pool)
+    .await
+}
+
+/// The candidate's unsubmitted attempt at this scenario, if there is one.
+pub async fn open_draft(
+    pool: &SqlitePool,
+    candidate_id: i64,
+    scenario_id: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT a.id FROM attempts a JOIN scenario_versions v ON v.id = a.scenario_version_id
+          WHERE a.candidate_id = $1 AND v.scenario_id = $2 AND a.submitted_at IS NULL
+          ORDER BY a.id DESC LIMIT 1",
+    )
+    .bind(candidate_id)
+    .bind(scenario_id)
+    .fetch_optional(pool)
+    .await
+}
+
+pub async fn create(
+    pool: &SqlitePool,
+    candidate_id: i64,
+    version_id: i64,
+    time_limit_s: Option<i64>,
+    now: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO attempts (candidate_id, scenario_version_id, mode, time_limit_s, answer_md,
+                               started_at, draft_saved_at)
+         VALUES ($1, $2, 'practice', $3, '', $4, $4) RETURNING id",
+    )
+    .bind(candidate_id)
+    .bind(version_id)
+    .bind(time_limit_s)
+    .bind(now)
+    .fetch_one(pool)
+    .await
+}
+
+/// An attempt's own row, with the scenario it answered.
+#[derive(Clone, Debug, FromRow)]
+pub struct AttemptCore {
+    pub id: i64,
+    pub candidate_id: i64,
+    pub version_id: i64,
+    pub scenario_id: i64,
+    pub is_current: bool,
+    pub slug: String,
+    pub title: String,
+    pub version: i64,
+    pub topics: Option<String>,
+    pub prompt_html: String,
+    pub time_limit_s: Option<i64>,
+    pub answer_md: String,
+    pub started_at: i64,
+    pub draft_saved_at: i64,
+    pub submitted_at: Option<i64>,
+    pub duration_ms: Option<i64>,
+}
+
+impl AttemptCore {
+    pub fn scenario(&self) -> ScenarioRef {
+        ScenarioRef {
+            slug: self.slug.clone(),
+            title: self.title.clone(),
+            version: self.version,
+            topics: topics(self.topics.as_deref().unwrap_or_default()),
+        }
+    }
+}
+
+pub async fn core(pool: &SqlitePool, id: i64) -> Result<Option<AttemptCore>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT a.id, a.candidate_id, v.id AS version_id, s.id AS scenario_id,
+                (s.current_version_id = v.id) AS is_current, s.slug, v.title, v.version,
+                (SELECT group_concat(t.topic, ',') FROM scenario_version_topics t
+                  WHERE t.version_id = v.id) AS topics,
+                v.prompt_html, a.time_limit_s, a.answer_md, a.started_at, a.draft_saved_at,
+                a.submitted_at, a.duration_ms
+           FROM attempts a
+           JOIN scenario_versions v ON v.id = a.scenario_version_id
+           JOIN scenarios s ON s.id = v.scenario_id
+          WHERE a.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await
+}
+
+/// Save the draft of an unsubmitted attempt; false when it was already submitted.
+pub async fn save_draft(
+    pool: &SqlitePool,
+    id: i64,
+    answer: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE attempts SET answer_md = $2, draft_saved_at = $3
+          WHERE id = $1 AND submitted_at IS NULL",
+    )
+    .bind(id)
+    .bind(answer)
+    .bind(now)
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Submit the answer: from now on it never changes. False when it was already submitted.
+pub async fn submit(
+    pool: &SqlitePool,
+    id: i64,
+    answer: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE attempts SET answer_md = $2, draft_saved_at = $3, submitted_at = $3,
+                duration_ms = max(0, $3 - started_at)
+          WHERE id = $1 AND submitted_at IS NULL",
+    )
+    .bind(id)
+    .bind(answer)
+    .bind(now)
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// A scorecard about to be stored.
+pub struct NewScorecard<'a> {
+    pub attempt_id: i64,
+    pub scorer_id: i64,
+    pub kind: ScorerKind,
+    pub rubric_version_id: i64,
+    pub scores: &'a [(String, i64)],
+    pub marks: &'a [(String, Mark)],
+    pub now: i64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ScorecardError {
+    #[error("this attempt already has a self-score")]
+    AlreadyScored,
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+}
+
+pub async fn insert_scorecard(
+    conn: &mut SqliteConnection,
+    card: &NewScorecard<'_>,
+) -> Result<i64, ScorecardError> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO scorecards (attempt_id, scorer_id, kind, rubric_version_id, notes_md,
+                                 submitted_at)
+         VALUES ($1, $2, $3, $4, '', $5) RETURNING id",
+    )
+    .bind(card.attempt_id)
+    .bind(card.scorer_id)
+    .bind(card.kind.key())
+    .bind(card.rubric_version_id)
+    .bind(card.now)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(|e| match e {
+        sqlx::Error::Database(ref d) if d.is_unique_violation() => ScorecardError::AlreadyScored,
+        e => ScorecardError::Db(e),
+    })?;
+    for (key, score) in card.scores {
+        sqlx::query(
+            "INSERT INTO scorecard_scores (scorecard_id, dimension_key, score) VALUES ($1, $2, $3)",
+        )
+        .bind(id)
+        .bind(key)
+        .bind(score)
+        .execute(&mut *conn)
+        .await?;
+    }
+    for (key, mark) in card.marks {
+        sqlx::query(
+            "INSERT INTO scorecard_marks (scorecard_id, key_point_key, mark) VALUES ($1, $2, $3)",
+        )
+        .bind(id)
+        .bind(key)
+        .bind(mark.key())
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(id)
+}
+
+/// Every submitted scorecard of an attempt, oldest first, with dimension names from the rubric
+/// version each was scored with.
+pub async fn scorecards(pool: &SqlitePool, attempt_id: i64) -> Result<Vec<Scorecard>, sqlx::Error> {
+    let cards: Vec<(i64, String, Option<String>, i64, i64)> = sqlx::query_as(
+        "SELECT c.id, c.kind, u.display_name, c.submitted_at, c.rubric_version_id
+           FROM scorecards c LEFT JOIN users u ON u.id = c.scorer_id
+          WHERE c.attempt_id = $1 ORDER BY c.submitted_at, c.id",
+    )
+    .bind(attempt_id)
+    .fetch_all(pool)
+    .await?;
+    let mut out = Vec::with_capacity(cards.len());
+    for (id, kind, scorer, submitted_at, _rubric) in cards {
+        let kind = ScorerKind::parse(&kind).unwrap_or(ScorerKind::Interviewer);
+        let scores: Vec<(String, String, i64)> = sqlx::query_as(
+            "SELECT ss.dimension_key, coalesce(d.name, ss.dimension_key), ss.score
+               FROM scorecard_scores ss
+               JOIN scorecards c ON c.id = ss.scorecard_id
+               LEFT JOIN rubric_dimensions d
+                      ON d.rubric_version_id = c.rubric_version_id AND d.key = ss.dimension_key
+              WHERE ss.scorecard_id = $1 ORDER BY d.position",
+        )
+        .bind(id)
+        .fetch_all(pool)
+        .await?;
+        let marks: Vec<(String, String)> = sqlx::query_as(
+            "SELECT key_point_key, mark FROM scorecard_marks WHERE scorecard_id = $1",
+        )
+        .bind(id)
+        .fetch_all(pool)
+        .await?;
+        out.push(Scorecard {
+            scorer: if kind == ScorerKind::SelfScore {
+                None
+            } else {
+                scorer
+            },
+            kind,
+            scores: scores
+                .into_iter()
+                .map(|(key, name, score)| DimensionScore { key, name, score })
+                .collect(),
+            marks: marks
+                .into_iter()
+                .filter_map(|(k, m)| Mark::parse(&m).map(|m| (k, m)))
+                .collect(),
+            submitted_at,
+        });
+    }
+    Ok(out)
+}
+
+pub async fn review_state(
+    conn: &mut SqliteConnection,
+    user_id: i64,
+    scenario_id: i64,
+) -> Result<Option<ReviewState>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT due_at, stability, difficulty, elapsed_days, scheduled_days, reps, lapses, state,
+                last_review_at
+           FROM review_states WHERE user_id = $1 AND scenario_id = $2",
+    )
+    .bind(user_id)
+    .bind(scenario_id)
+    .fetch_optional(conn)
+    .await
+}
+
+pub async fn due_at(
+    pool: &SqlitePool,
+    user_id: i64,
+    scenario_id: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT due_at FROM review_states WHERE user_id = $1 AND scenario_id = $2")
+        .bind(user_id)
+        .bind(scenario_id)
+        .fetch_optional(pool)
+        .await
+}
+
+pub async fn put_review_state(
+    conn: &mut SqliteConnection,
+    user_id: i64,
+    scenario_id: i64,
+    attempt_id: i64,
+    s: &ReviewState,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO review_states (user_id, scenario_id, due_at, stability, difficulty,
+                                    elapsed_days, scheduled_days, reps, lapses, state,
+                                    last_review_at, last_attempt_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+         ON CONFLICT (user_id, scenario_id) DO UPDATE SET
+             due_at = excluded.due_at, stability = excluded.stability,
+             difficulty = excluded.difficulty, elapsed_days = excluded.elapsed_days,
+             scheduled_days = excluded.scheduled_days, reps = excluded.reps,
+             lapses = excluded.lapses, state = excluded.state,
+             last_review_at = excluded.last_review_at, last_attempt_id = excluded.last_attempt_id",
+    )
+    .bind(user_id)
+    .bind(scenario_id)
+    .bind(s.due_at)
+    .bind(s.stability)
+    .bind(s.difficulty)
+    .bind(s.elapsed_days)
+    .bind(s.scheduled_days)
+    .bind(s.reps)
+    .bind(s.lapses)
+    .bind(s.state)
+    .bind(s.last_review_at)
+    .bind(attempt_id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+#[derive(FromRow)]
+struct Row {
+    id: i64,
+    slug: String,
+    title: String,
+    version: i64,
+    topics: Option<String>,
+    started_at: i64,
+    submitted_at: Option<i64>,
+    duration_ms: Option<i64>,
+    self_mean: Option<f64>,
+    interviewer_mean: Option<f64>,
+}
+
+/// The candidate's attempts, newest first, filtered.
+pub async fn rows(
+    pool: &SqlitePool,
+    candidate_id: i64,
+    filter: &HistoryFilter,
+    only_open: Option<bool>,
+    limit: i64,
+) -> Result<Vec<AttemptRow>, sqlx::Error> {
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT a.id, s.slug, v.title, v.version,
+                (SELECT group_concat(t.topic, ',') FROM scenario_version_topics t
+                  WHERE t.version_id = v.id) AS topics,
+                a.started_at, a.submitted_at, a.duration_ms,
+                (SELECT avg(ss.score) FROM scorecards c
+                   JOIN scorecard_scores ss ON ss.scorecard_id = c.id
+                  WHERE c.attempt_id = a.id AND c.kind = 'self') AS self_mean,
+                (SELECT avg(ss.score) FROM scorecards c
+                   JOIN scorecard_scores ss ON ss.scorecard_id = c.id
+                  WHERE c.attempt_id = a.id AND c.kind = 'interviewer') AS interviewer_mean
+           FROM attempts a
+           JOIN scenario_versions v ON v.id = a.scenario_version_id
+           JOIN scenarios s ON s.id = v.scenario_id
+          WHERE a.candidate_id = $1
+            AND ($2 IS NULL OR s.slug = $2)
+            AND ($3 IS NULL OR EXISTS (SELECT 1 FROM scenario_version_topics t
+                                        WHERE t.version_id = v.id AND t.topic = $3))
+            AND ($4 IS NULL OR (a.submitted_at IS NULL) = $4)
+          ORDER BY a.started_at DESC, a.id DESC
+          LIMIT $5",
+    )
+    .bind(candidate_id)
+    .bind(filter.scenario.as_deref())
+    .bind(filter.topic.map(Topic::key))
+    .bind(only_open)
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| AttemptRow {
+            id: r.id,
+            scenario: ScenarioRef {
+                slug: r.slug,
+                title: r.title,
+                version: r.version,
+                topics: topics(r.topics.as_deref().unwrap_or_default()),
+            },
+            started_at: r.started_at,
+            submitted_at: r.submitted_at,
+            duration_ms: r.duration_ms,
+            self_mean: r.self_mean,
+            interviewer_mean: r.interviewer_mean,
+        })
+        .collect())
+}
+
+/// Every self-score of the candidate, oldest first: (attempt id, submitted at, dimension, score).
+pub async fn self_scores(
+    pool: &SqlitePool,
+    candidate_id: i64,
+) -> Result<Vec<(i64, i64, String, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT a.id, c.submitted_at, ss.dimension_key, ss.score
+           FROM attempts a
+           JOIN scorecards c ON c.attempt_id = a.id AND c.kind = 'self'
+           JOIN scorecard_scores ss ON ss.scorecard_id = c.id
+          WHERE a.candidate_id = $1
+          ORDER BY c.submitted_at, a.id",
+    )
+    .bind(candidate_id)
+    .fetch_all(pool)
+    .await
+}
+
+/// Self-scored attempts by scenario, oldest first: (scenario id, current topics, self mean).
+pub async fn scored_by_scenario(
+    pool: &SqlitePool,
+    candidate_id: i64,
+) -> Result<Vec<(i64, Option<String>, f64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT s.id,
+                (SELECT group_concat(t.topic, ',') FROM scenario_version_topics t
+                  WHERE t.version_id = s.current_version_id) AS topics,
+                (SELECT avg(ss.score) FROM scorecard_scores ss WHERE ss.scorecard_id = c.id)
+           FROM attempts a
+           JOIN scorecards c ON c.attempt_id = a.id AND c.kind = 'self'
+           JOIN scenario_versions v ON v.id = a.scenario_version_id
+           JOIN scenarios s ON s.id = v.scenario_id
+          WHERE a.candidate_id = $1 AND s.archived_at IS NULL
+          ORDER BY c.submitted_at, a.id",
+    )
+    .bind(candidate_id)
+    .fetch_all(pool)
+    .await
+}
+
+/// Unarchived scenarios the candidate has submitted an answer to, per current topic.
+pub async fn attempted_by_topic(
+    pool: &SqlitePool,
+    candidate_id: i64,
+) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT t.topic, count(DISTINCT s.id)
+           FROM attempts a
+           JOIN scenario_versions v ON v.id = a.scenario_version_id
+           JOIN scenarios s ON s.id = v.scenario_id
+           JOIN scenario_version_topics t ON t.version_id = s.current_version_id
+          WHERE a.candidate_id = $1 AND a.submitted_at IS NOT NULL AND s.archived_at IS NULL
+          GROUP BY t.topic",
+    )
+    .bind(candidate_id)
+    .fetch_all(pool)
+    .await
+}
+
+pub async fn attempted_count(pool: &SqlitePool, candidate_id: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT count(DISTINCT v.scenario_id)
+           FROM attempts a
+           JOIN scenario_versions v ON v.id = a.scenario_version_id
+           JOIN scenarios s ON s.id = v.scenario_id
+          WHERE a.candidate_id = $1 AND a.submitted_at IS NOT NULL AND s.archived_at IS NULL",
+    )
+    .bind(candidate_id)
+    .fetch_one(pool)
+    .await
+}
+
+/// A scenario as the scheduler sees it: current version, and the candidate's due date if any.
+#[derive(Clone, Debug, FromRow)]
+pub struct Schedulable {
+    pub slug: String,
+    pub title: String,
+    pub version: i64,
+    pub topics: Option<String>,
+    pub due_at: Option<i64>,
+    pub attempted: bool,
+}
+
+/// Every unarchived scenario in library order, with the candidate's review state.
+pub async fn schedulable(
+    pool: &SqlitePool,
+    candidate_id: i64,
+) -> Result<Vec<Schedulable>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT s.slug, v.title, v.version,
+                (SELECT group_concat(t.topic, ',') FROM scenario_version_topics t
+                  WHERE t.version_id = v.id) AS topics,
+                r.due_at,
+                EXISTS (SELECT 1 FROM attempts a JOIN scenario_versions av
+                                   ON av.id = a.scenario_version_id
+                         WHERE a.candidate_id = $1 AND av.scenario_id = s.id) AS attempted
+           FROM scenarios s
+           JOIN scenario_versions v ON v.id = s.current_version_id
+           LEFT JOIN review_states r ON r.scenario_id = s.id AND r.user_id = $1
+          WHERE s.archived_at IS NULL
+          ORDER BY s.slug",
+    )
+    .bind(candidate_id)
+    .fetch_all(pool)
+    .await
+}
+
+/// Everything exported about the candidate's attempts, oldest first.
+#[derive(Debug, FromRow)]
+pub struct ExportRow {
+    pub id: i64,
+    pub slug: String,
+    pub title: String,
+    pub version: i64,
+    pub mode: String,
+    pub time_limit_s: Option<i64>,
+    pub started_at: i64,
+    pub submitted_at: Option<i64>,
+    pub duration_ms: Option<i64>,
+    pub answer_md: String,
+}
+
+pub async fn export_rows(
+    pool: &SqlitePool,
+    candidate_id: i64,
+) -> Result<Vec<ExportRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT a.id, s.slug, v.title, v.version, a.mode, a.time_limit_s, a.started_at,
+                a.submitted_at, a.duration_ms, a.answer_md
+           FROM attempts a
+           JOIN scenario_versions v ON v.id = a.scenario_version_id
+           JOIN scenarios s ON s.id = v.scenario_id
+          WHERE a.candidate_id = $1
+          ORDER BY a.started_at, a.id",
+    )
+    .bind(candidate_id)
+    .fetch_all(pool)
+    .await
+}

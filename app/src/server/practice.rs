@@ -1,0 +1,332 @@
+//! Putting a candidate's practice together: the dashboard (what is due, what next, weakest
+//! dimensions), the history (series, progress per topic), and the CSV export.
+use super::db::{self, practice as store};
+use crate::domain::error::AppError;
+use crate::domain::practice::{
+    mean, Dashboard, DimensionMean, DimensionSeries, DueScenario, History, HistoryFilter, NextPick,
+    TopicProgress,
+};
+use crate::domain::taxonomy::Topic;
+use sqlx::SqlitePool;
+use std::collections::HashMap;
+
+/// How many of the latest scored attempts the weakest dimensions are judged on.
+const RECENT_FOR_WEAKEST: usize = 10;
+
+pub async fn dashboard(pool: &SqlitePool, user_id: i64, now: i64) -> Result<Dashboard, AppError> {
+    let scenarios = store::schedulable(pool, user_id).await?;
+    let mut due: Vec<DueScenario> = scenarios
+        .iter()
+        .filter_map(|s| {
+            s.due_at.filter(|d| *d <= now).map(|due_at| DueScenario {
+                slug: s.slug.clone(),
+                title: s.title.clone(),
+                due_at,
+            })
+        })
+        .collect();
+    due.sort_by_key(|d| d.due_at);
+    let progress = progress(pool, user_id).await?;
+    let next = pick_next(&scenarios, &progress, now);
+    let rubric = db::rubric::current(pool).await?;
+    let scores = store::self_scores(pool, user_id).await?;
+    let weakest = weakest(&scores, rubric.as_ref().map(|r| r.dimensions.as_slice()));
+    let in_progress = store::rows(pool, user_id, &HistoryFilter::default(), Some(true), 20).await?;
+    let recent = store::rows(pool, user_id, &HistoryFilter::default(), Some(false), 5).await?;
+    Ok(Dashboard {
+        now,
+        due,
+        next,
+        in_progress,
+        weakest,
+        attempted: store::attempted_count(pool, user_id).await?,
+        total: scenarios.len() as i64,
+        recent,
+    })
+}
+
+/// What "Practise next" starts: the most overdue scenario; else one never tried, from the topic
+/// least explored; else the one due soonest.
+fn pick_next(
+    scenarios: &[store::Schedulable],
+    progress: &[TopicProgress],
+    now: i64,
+) -> Option<NextPick> {
+    let pick = |s: &store::Schedulable, reason: String| NextPick {
+        slug: s.slug.clone(),
+        title: s.title.clone(),
+        version: s.version,
+        reason,
+    };
+    if let Some(s) = scenarios
+        .iter()
+        .filter(|s| s.due_at.is_some_and(|d| d <= now))
+        .min_by_key(|s| s.due_at)
+    {
+        return Some(pick(s, "It is due for review.".into()));
+    }
+    let explored = |t: &Topic| {
+        progress
+            .iter()
+            .find(|p| p.topic == *t)
+            .map(|p| p.attempted as f64 / p.total.max(1) as f64)
+            .unwrap_or(0.0)
+    };
+    let fresh = scenarios
+        .iter()
+        .filter(|s| !s.attempted && s.due_at.is_none())
+        .map(|s| {
+            let topics = db::scenarios::topics(s.topics.as_deref().unwrap_or_default());
+            let least = topics
+                .iter()
+                .copied()
+                .min_by(|a, b| explored(a).total_cmp(&explored(b)));
+            (s, least, least.map(|t| explored(&t)).unwrap_or(0.0))
+        })
+        .min_by(|a, b| a.2.total_cmp(&b.2));
+    if let Some((s, topic, _)) = fresh {
+        let reason = match topic {
+            Some(t) => format!(
+                "You have not tried it yet, and {} is your least explored topic.",
+                t.label()
+            ),
+            None => "You have not tried it yet.".into(),
+        };
+        return Some(pick(s, reason));
+    }
+    scenarios
+        .iter()
+        .filter(|s| s.due_at.is_some())
+        .min_by_key(|s| s.due_at)
+        .map(|s| pick(s, "Nothing is due; this one comes up soonest.".into()))
+}
+
+/// Dimensions by mean self-score over the latest scored attempts, weakest first (three).
+fn weakest(
+    scores: &[(i64, i64, String, i64)],
+    dimensions: Option<&[crate::domain::library::RubricDimension]>,
+) -> Vec<DimensionMean> {
+    let mut attempts: Vec<i64> = scores.iter().map(|s| s.0).collect();
+    attempts.dedup();
+    let recent: Vec<i64> = attempts
+        .iter()
+        .rev()
+        .take(RECENT_FOR_WEAKEST)
+        .copied()
+        .collect();
+    let Some(dimensions) = dimensions else {
+        return vec![];
+    };
+    let mut means: Vec<DimensionMean> = dimensions
+        .iter()
+        .filter_map(|d| {
+            let values: Vec<f64> = scores
+                .iter()
+                .filter(|s| s.2 == d.key && recent.contains(&s.0))
+                .map(|s| s.3 as f64)
+                .collect();
+            (!values.is_empty()).then(|| DimensionMean {
+                key: d.key.clone(),
+                name: d.name.clone(),
+                mean: mean(values.iter().copied()),
+                count: values.len() as i64,
+            })
+        })
+        .collect();
+    means.sort_by(|a, b| a.mean.total_cmp(&b.mean));
+    means.truncate(3);
+    means
+}
+
+async fn progress(pool: &SqlitePool, user_id: i64) -> Result<Vec<TopicProgress>, AppError> {
+    let totals = db::scenarios::count_by_topic(pool).await?;
+    let attempted: HashMap<String, i64> = store::attempted_by_topic(pool, user_id)
+        .await?
+        .into_iter()
+        .collect();
+    // The latest self-score of each scenario counts towards its topics' mastery.
+    let mut latest: HashMap<i64, (Vec<Topic>, f64)> = HashMap::new();
+    for (scenario, topics, m) in store::scored_by_scenario(pool, user_id).await? {
+        latest.insert(
+            scenario,
+            (
+                db::scenarios::topics(topics.as_deref().unwrap_or_default()),
+                m,
+            ),
+        );
+    }
+    Ok(totals
+        .into_iter()
+        .map(|(topic, total)| {
+            let means: Vec<f64> = latest
+                .values()
+                .filter(|(t, _)| t.contains(&topic))
+                .map(|(_, m)| *m)
+                .collect();
+            TopicProgress {
+                topic,
+                attempted: attempted.get(topic.key()).copied().unwrap_or(0),
+                total,
+                mastery: (!means.is_empty()).then(|| mean(means.into_iter())),
+            }
+        })
+        .collect())
+}
+
+pub async fn history(
+    pool: &SqlitePool,
+    user_id: i64,
+    filter: HistoryFilter,
+) -> Result<History, AppError> {
+    let rubric = db::rubric::current(pool).await?;
+    let scores = store::self_scores(pool, user_id).await?;
+    let series = rubric
+        .iter()
+        .flat_map(|r| r.dimensions.iter())
+        .map(|d| DimensionSeries {
+            key: d.key.clone(),
+            name: d.name.clone(),
+            points: scores
+                .iter()
+                .filter(|s| s.2 == d.key)
+                .map(|s| (s.0, s.1, s.3))
+                .collect(),
+        })
+        .collect();
+    let progress = progress(pool, user_id).await?;
+    let all = store::rows(pool, user_id, &HistoryFilter::default(), None, 10_000).await?;
+    let mut scenarios: Vec<(String, String)> = all
+        .iter()
+        .map(|r| (r.scenario.slug.clone(), r.scenario.title.clone()))
+        .collect();
+    scenarios.sort();
+    scenarios.dedup_by(|a, b| a.0 == b.0);
+    let attempts = if filter == HistoryFilter::default() {
+        all
+    } else {
+        store::rows(pool, user_id, &filter, None, 10_000).await?
+    };
+    Ok(History {
+        series,
+        attempted: store::attempted_count(pool, user_id).await?,
+        total: db::scenarios::count(pool).await?,
+        progress,
+        attempts,
+        scenarios,
+        filter,
+    })
+}
+
+/// The candidate's attempts as CSV: one row per attempt, one column per rubric dimension.
+pub async fn export_csv(pool: &SqlitePool, user_id: i64) -> Result<String, AppError> {
+    let rubric = db::rubric::current(pool).await?;
+    let dims: Vec<String> = rubric
+        .iter()
+        .flat_map(|r| r.dimensions.iter().map(|d| d.key.clone()))
+        .collect();
+    let rows = store::export_rows(pool, user_id).await?;
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let mut header = vec![
+        "attempt_id",
+        "scenario",
+        "title",
+        "version",
+        "mode",
+        "started_at",
+        "submitted_at",
+        "duration_seconds",
+        "time_limit_minutes",
+        "self_mean",
+        "interviewer_mean",
+    ]
+    .into_iter()
+    .map(String::from)
+    .collect::<Vec<_>>();
+    header.extend(dims.iter().map(|d| format!("self_{d}")));
+    header.extend(["covered", "partly", "missed", "answer"].map(String::from));
+    out.write_record(&header).map_err(AppError::internal)?;
+    for r in rows {
+        let cards = store::scorecards(pool, r.id).await?;
+        let own = cards
+            .iter()
+            .find(|c| c.kind == crate::domain::practice::ScorerKind::SelfScore);
+        let interviewer: Vec<f64> = cards
+            .iter()
+            .filter(|c| c.kind == crate::domain::practice::ScorerKind::Interviewer)
+            .map(|c| c.mean())
+            .collect();
+        let count = |m: crate::domain::practice::Mark| {
+            own.map(|c| c.marks.iter().filter(|(_, x)| *x == m).count().to_string())
+                .unwrap_or_default()
+        };
+        let mut record = vec![
+            r.id.to_string(),
+            r.slug,
+            r.title,
+            r.version.to_string(),
+            r.mode,
+            iso(r.started_at),
+            r.submitted_at.map(iso).unwrap_or_default(),
+            r.duration_ms
+                .map(|d| (d / 1000).to_string())
+                .unwrap_or_default(),
+            r.time_limit_s
+                .map(|s| (s / 60).to_string())
+                .unwrap_or_default(),
+            own.map(|c| format!("{:.2}", c.mean())).unwrap_or_default(),
+            if interviewer.is_empty() {
+                String::new()
+            } else {
+                format!("{:.2}", mean(interviewer.into_iter()))
+            },
+        ];
+        record.extend(dims.iter().map(|d| {
+            own.and_then(|c| c.score(d))
+                .map(|s| s.to_string())
+                .unwrap_or_default()
+        }));
+        use crate::domain::practice::Mark;
+        record.extend([
+            count(Mark::Covered),
+            count(Mark::Partly),
+            count(Mark::Missed),
+        ]);
+        record.push(r.answer_md);
+        out.write_record(record.iter().map(|c| defuse(c)))
+            .map_err(AppError::internal)?;
+    }
+    let bytes = out.into_inner().map_err(AppError::internal)?;
+    String::from_utf8(bytes).map_err(AppError::internal)
+}
+
+/// A cell a spreadsheet would run as a formula gets a leading apostrophe (CSV injection).
+fn defuse(cell: &str) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell.to_string()
+    }
+}
+
+fn iso(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_defused_in_csv() {
+        assert_eq!(defuse("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(defuse("-1"), "'-1");
+        assert_eq!(defuse("plain"), "plain");
+    }
+
+    #[test]
+    fn timestamps_export_as_utc_iso() {
+        assert_eq!(iso(0), "1970-01-01T00:00:00Z");
+    }
+}
