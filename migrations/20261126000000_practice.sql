@@ -5,7 +5,8 @@
 -- set; after that it never changes.
 CREATE TABLE attempts (
     id                  INTEGER PRIMARY KEY,
-    candidate_id        INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    -- NULL only for a guest candidate in a mock session (the guest is named on the session)
+    candidate_id        INTEGER REFERENCES users (id) ON DELETE CASCADE,
     scenario_version_id INTEGER NOT NULL REFERENCES scenario_versions (id),
     mode                TEXT    NOT NULL CHECK (mode IN ('practice', 'mock')),
     -- chosen at start; NULL: no limit
@@ -16,7 +17,8 @@ CREATE TABLE attempts (
     submitted_at        INTEGER,
     -- submitted_at - started_at, kept so that it survives any later clean-up of timestamps
     duration_ms         INTEGER,
-    CHECK ((submitted_at IS NULL) = (duration_ms IS NULL))
+    CHECK ((submitted_at IS NULL) = (duration_ms IS NULL)),
+    CHECK (candidate_id IS NOT NULL OR mode = 'mock')
 ) STRICT;
 
 CREATE INDEX attempts_by_candidate ON attempts (candidate_id, started_at);
@@ -32,14 +34,30 @@ CREATE TABLE scorecards (
     scorer_id         INTEGER REFERENCES users (id) ON DELETE SET NULL,
     kind              TEXT    NOT NULL CHECK (kind IN ('self', 'interviewer', 'calibration')),
     rubric_version_id INTEGER NOT NULL REFERENCES rubric_versions (id),
+    -- evidence notes and written feedback (interviewers); empty for self-scores
     notes_md          TEXT    NOT NULL,
+    feedback_md       TEXT    NOT NULL DEFAULT '',
+    -- strong-no / no / yes / strong-yes at a target level (interviewers)
     recommendation    TEXT,
-    submitted_at      INTEGER NOT NULL
+    target_level      TEXT    CHECK (target_level IS NULL OR target_level IN ('mid', 'senior', 'staff')),
+    -- A submitted scorecard never changes: a correction is a new scorecard that amends it.
+    amends_id         INTEGER REFERENCES scorecards (id),
+    amend_reason      TEXT,
+    submitted_at      INTEGER NOT NULL,
+    CHECK ((amends_id IS NULL) = (amend_reason IS NULL))
 ) STRICT;
 
 CREATE INDEX scorecards_by_attempt ON scorecards (attempt_id);
 -- A candidate scores their own attempt once: a new attempt is the way to improve.
 CREATE UNIQUE INDEX scorecards_one_self ON scorecards (attempt_id) WHERE kind = 'self';
+
+-- Immutable once written. Only scorer_id may change, and only to NULL (its account deleted).
+CREATE TRIGGER scorecards_immutable
+BEFORE UPDATE OF attempt_id, kind, rubric_version_id, notes_md, feedback_md, recommendation,
+                 target_level, amends_id, amend_reason, submitted_at ON scorecards
+BEGIN
+    SELECT RAISE(ABORT, 'scorecards are immutable: amend instead');
+END;
 
 CREATE TABLE scorecard_scores (
     scorecard_id  INTEGER NOT NULL REFERENCES scorecards (id) ON DELETE CASCADE,
@@ -54,6 +72,16 @@ CREATE TABLE scorecard_marks (
     mark          TEXT    NOT NULL CHECK (mark IN ('covered', 'partly', 'missed')),
     PRIMARY KEY (scorecard_id, key_point_key)
 ) STRICT;
+
+CREATE TRIGGER scorecard_scores_immutable BEFORE UPDATE ON scorecard_scores
+BEGIN
+    SELECT RAISE(ABORT, 'scorecards are immutable: amend instead');
+END;
+
+CREATE TRIGGER scorecard_marks_immutable BEFORE UPDATE ON scorecard_marks
+BEGIN
+    SELECT RAISE(ABORT, 'scorecards are immutable: amend instead');
+END;
 
 -- FSRS memory state of one scenario for one candidate (rs-fsrs Card fields). One row per
 -- scenario (not per version): rewording a scenario does not reset what was learnt.

@@ -6,5 +6,7 @@ pub mod error_view;
 pub mod expand_all;
 pub mod form;
 pub mod layout;
+pub mod live;
 pub mod loaded;
 pub mod practice;
+pub mod scoring;

@@ -5,5 +5,6 @@ pub mod library;
 pub mod policy;
 pub mod practice;
 pub mod search;
+pub mod session;
 pub mod slug;
 pub mod taxonomy;

@@ -3,6 +3,8 @@
 //!
 //! Rendering is islands mode: pages are server-rendered HTML; only `#[island]` components ship
 //! to the browser as wasm.
+// The console page nests deep enough to pass rustc's default type-depth limit.
+#![recursion_limit = "256"]
 pub mod api;
 pub mod components;
 pub mod domain;

@@ -10,3 +10,4 @@ pub mod not_found;
 pub mod practice;
 pub mod rubric;
 pub mod scenario;
+pub mod sessions;

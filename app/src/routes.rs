@@ -12,6 +12,7 @@ use crate::pages::{
     practice::{AttemptPage, PracticePage},
     rubric::RubricPage,
     scenario::ScenarioPage,
+    sessions::{ConsolePage, JoinPage, SessionsPage},
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
@@ -75,6 +76,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("practice/:id") view=AttemptPage ssr=SsrMode::Async/>
                     <Route path=path!("history") view=HistoryPage ssr=SsrMode::Async/>
                     <Route path=path!("history/compare") view=ComparePage ssr=SsrMode::Async/>
+                    <Route path=path!("sessions") view=SessionsPage ssr=SsrMode::Async/>
+                    <Route path=path!("sessions/:id") view=ConsolePage ssr=SsrMode::Async/>
+                    <Route path=path!("join/:token") view=JoinPage ssr=SsrMode::Async/>
                     <Route path=path!("sign-in") view=SignInPage ssr=SsrMode::Async/>
                     <Route path=path!("register") view=RegisterPage ssr=SsrMode::Async/>
                     <Route path=path!("account") view=AccountPage ssr=SsrMode::Async/>

@@ -8,6 +8,7 @@ pub mod db;
 pub mod demo;
 pub mod export;
 pub mod http;
+pub mod live;
 pub mod markdown;
 pub mod practice;
 pub mod schedule;

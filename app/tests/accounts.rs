@@ -6,7 +6,7 @@
 )]
 mod support;
 
-use app::api::{account::*, admin::*, library::*, practice::*};
+use app::api::{account::*, admin::*, library::*, practice::*, sessions::*};
 use app::domain::account::Role;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
@@ -364,6 +364,8 @@ fn a_failed_form_post_without_javascript_comes_back_with_the_error_and_the_email
 enum Allowed {
     Everyone,
     SignedIn,
+    /// interviewers, team leads and admins
+    Interviewers,
     Admin,
 }
 
@@ -421,6 +423,46 @@ fn every_server_function_admits_exactly_the_roles_it_should() {
             (PracticeDashboard::PATH, SignedIn, ""),
             (PracticeHistory::PATH, SignedIn, "topic=&scenario="),
             (CompareAttempts::PATH, SignedIn, "a=999999&b=999998"),
+            (ListSessions::PATH, Interviewers, ""),
+            (CreateSession::PATH, Interviewers, "guest_name="),
+            (SessionConsole::PATH, Interviewers, "id=999999"),
+            (
+                MarkKeyPoint::PATH,
+                Interviewers,
+                "session_id=999999&key=x&mark=covered",
+            ),
+            (
+                RevealFollowUp::PATH,
+                Interviewers,
+                "session_id=999999&follow_up=0",
+            ),
+            (
+                AutosaveSessionNotes::PATH,
+                Interviewers,
+                "session_id=999999&notes=x",
+            ),
+            (
+                SaveSessionNotes::PATH,
+                Interviewers,
+                "session_id=999999&notes=x",
+            ),
+            (
+                GoToScenario::PATH,
+                Interviewers,
+                "session_id=999999&position=1",
+            ),
+            (EndSession::PATH, Interviewers, "session_id=999999"),
+            (
+                SubmitSessionScorecard::PATH,
+                Interviewers,
+                "session_id=999999&position=0",
+            ),
+            (
+                ShareScorecard::PATH,
+                Interviewers,
+                "session_id=999999&position=0",
+            ),
+            (JoinScreen::PATH, Everyone, "token=nope"),
             // Last, because it ends the caller's session.
             (SignOut::PATH, Everyone, ""),
         ];
@@ -447,6 +489,9 @@ fn every_server_function_admits_exactly_the_roles_it_should() {
                 let should = match allowed {
                     Everyone => true,
                     SignedIn => role.is_some(),
+                    Interviewers => {
+                        matches!(role, Some(Role::Interviewer | Role::TeamLead | Role::Admin))
+                    }
                     Admin => *role == Some(Role::Admin),
                 };
                 let refused = matches!(

@@ -70,11 +70,11 @@ test('a candidate practises a scenario from prompt to answer key', async ({ page
   await expect(page.getByRole('heading', { level: 2, name: 'Score yourself' })).toBeVisible();
   await expect(page.locator('.your-answer')).toContainText('rolled back');
 
-  // Saving without scores: every missing one is named, nothing is lost.
+  // Saving with scores missing: the browser says which, on the spot, and keeps what was chosen.
   await page.locator('fieldset.dimension-score').first().locator('.level-choice label').nth(2).click();
   await page.getByRole('button', { name: 'Save self-score and see the answer key' }).click();
-  await expect(page.locator('.form-error')).toContainText('Some scores are missing');
-  await expect(page.locator('fieldset.dimension-score .field-error')).toHaveCount(6);
+  await expect(page.getByRole('heading', { level: 2, name: 'Score yourself' })).toBeVisible();
+  expect(await page.locator('fieldset.dimension-score input:invalid').count()).toBe(6 * 4);
   await expect(page.locator('#score-framing-triage-3')).toBeChecked();
   await expectAccessible(page, browser, info);
 

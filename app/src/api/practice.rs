@@ -29,13 +29,22 @@ async fn own_attempt(id: i64) -> Result<(Asker, store::AttemptCore), AppError> {
     let core = store::core(&who.state.pool, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    crate::domain::policy::authorize(
-        who.user.as_ref(),
-        Action::OwnAttempt {
-            candidate_id: core.candidate_id,
-        },
-    )?;
+    // A guest's attempt (mock session) belongs to no account.
+    let candidate_id = core.candidate_id.ok_or(AppError::Forbidden)?;
+    crate::domain::policy::authorize(who.user.as_ref(), Action::OwnAttempt { candidate_id })?;
     Ok((who, core))
+}
+
+/// The answer of a mock-session attempt is the interview itself: nothing to type or submit.
+#[cfg(feature = "ssr")]
+fn written_practice(core: &store::AttemptCore) -> Result<(), AppError> {
+    if core.mode == "practice" {
+        Ok(())
+    } else {
+        Err(AppError::Conflict(
+            "This attempt was a mock interview; there is no written answer to change.".into(),
+        ))
+    }
 }
 
 #[cfg(feature = "ssr")]
@@ -111,7 +120,7 @@ pub async fn get_attempt(id: i64) -> Result<Attempt, AppError> {
     use crate::server::{coverage, markdown};
     let (who, core) = own_attempt(id).await?;
     let pool = &who.state.pool;
-    let cards = store::scorecards(pool, id).await?;
+    let cards = store::scorecards(pool, id, true).await?;
     let (self_card, other_cards): (Vec<_>, Vec<_>) = cards
         .into_iter()
         .partition(|c| c.kind == ScorerKind::SelfScore);
@@ -166,14 +175,18 @@ pub async fn get_attempt(id: i64) -> Result<Attempt, AppError> {
         sections: if reviewed { detail.sections } else { vec![] },
         self_card,
         other_cards: if reviewed { other_cards } else { vec![] },
-        next_due: store::due_at(pool, core.candidate_id, core.scenario_id).await?,
+        next_due: match core.candidate_id {
+            Some(candidate) => store::due_at(pool, candidate, core.scenario_id).await?,
+            None => None,
+        },
     })
 }
 
 /// Autosave from the answer box: store the draft, answer when it was saved.
 #[server]
 pub async fn save_draft(attempt_id: i64, answer: String) -> Result<i64, AppError> {
-    let (who, _) = own_attempt(attempt_id).await?;
+    let (who, core) = own_attempt(attempt_id).await?;
+    written_practice(&core)?;
     check_length(&answer)?;
     let now = now_millis();
     if !store::save_draft(&who.state.pool, attempt_id, &answer, now).await? {
@@ -192,7 +205,8 @@ pub async fn save_answer(
     answer: String,
     #[server(default)] intent: String,
 ) -> Result<(), AppError> {
-    let (who, _) = own_attempt(attempt_id).await?;
+    let (who, core) = own_attempt(attempt_id).await?;
+    written_practice(&core)?;
     check_length(&answer)?;
     let pool = &who.state.pool;
     let now = now_millis();

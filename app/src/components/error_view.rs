@@ -43,6 +43,7 @@ pub fn ErrorView(error: AppError) -> impl IntoView {
     let (title, next) = match error {
         AppError::Unauthenticated => ("Please sign in", Some(("/sign-in", "Sign in"))),
         AppError::Forbidden => ("Not allowed", Some(("/", "Go to the home page"))),
+        AppError::Gone(_) => ("This has ended", Some(("/", "Go to the home page"))),
         _ => ("Something went wrong", None),
     };
     view! {

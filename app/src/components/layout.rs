@@ -48,6 +48,8 @@ fn AccountMenu(user: Option<CurrentUser>) -> impl IntoView {
             <ul class="nav-list account-menu" aria-label="Account">
                 <li><A href="/practice">"Practice"</A></li>
                 <li><A href="/history">"History"</A></li>
+                {matches!(user.role, Role::Interviewer | Role::TeamLead | Role::Admin)
+                    .then(|| view! { <li><A href="/sessions">"Sessions"</A></li> })}
                 {(user.role == Role::Admin).then(|| view! { <li><A href="/admin">"Admin"</A></li> })}
                 <li><A href="/account">{user.display_name}</A></li>
                 <li>

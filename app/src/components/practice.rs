@@ -1,7 +1,7 @@
 //! The two pieces of the practice page that run in the browser: the timer and the autosaving
 //! answer box. Both render whole on the server, so the page works without JavaScript: the
 //! timer then shows the time at page load, and the form's "Save draft" button saves.
-use crate::domain::practice::{clock, MAX_ANSWER_CHARS};
+use crate::domain::practice::clock;
 use leptos::prelude::*;
 use std::time::Duration;
 
@@ -78,11 +78,43 @@ enum SaveState {
     Failed(String),
 }
 
-/// The answer textarea. Once hydrated, typing is saved to the server a moment after it stops
-/// (one save in flight at a time, so an older save can never overwrite a newer one), a failed
-/// save is retried, and leaving the page with unsaved typing asks first.
+/// What an autosaving text box saves into.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum SaveTarget {
+    /// The draft answer of a practice attempt.
+    Answer { attempt_id: i64 },
+    /// The interviewer's notes of a mock session.
+    SessionNotes { session_id: i64 },
+}
+
+impl SaveTarget {
+    async fn save(self, text: String) -> Result<i64, crate::domain::error::AppError> {
+        match self {
+            SaveTarget::Answer { attempt_id } => {
+                crate::api::practice::save_draft(attempt_id, text).await
+            }
+            SaveTarget::SessionNotes { session_id } => {
+                crate::api::sessions::autosave_session_notes(session_id, text).await
+            }
+        }
+    }
+}
+
+/// A textarea whose text is saved to the server as it is typed. Once hydrated, typing is saved
+/// a moment after it stops (one save in flight, so an older save can never overwrite a newer
+/// one), a failed save is retried, and leaving the page with unsaved typing asks first. It
+/// sits in a form whose submit button saves the same text without JavaScript.
 #[island]
-pub fn AnswerBox(attempt_id: i64, initial: String) -> impl IntoView {
+pub fn AutosaveBox(
+    target: SaveTarget,
+    /// form field name and element id
+    name: String,
+    label: String,
+    hint: String,
+    initial: String,
+    max_chars: usize,
+    rows: u32,
+) -> impl IntoView {
     let text = RwSignal::new(initial.clone());
     let length = move || text.with(|t| t.chars().count());
     let state = RwSignal::new(SaveState::Saved);
@@ -98,10 +130,10 @@ pub fn AnswerBox(attempt_id: i64, initial: String) -> impl IntoView {
         }
         in_flight.set_value(true);
         let version = edits.get_value();
-        let answer = text.get_untracked();
+        let body = text.get_untracked();
         state.set(SaveState::Saving);
         leptos::task::spawn_local(async move {
-            let result = crate::api::practice::save_draft(attempt_id, answer).await;
+            let result = target.save(body).await;
             in_flight.set_value(false);
             match result {
                 Ok(_) => {
@@ -136,24 +168,24 @@ pub fn AnswerBox(attempt_id: i64, initial: String) -> impl IntoView {
     let status = move || match state.get() {
         SaveState::Saved if hydrated.get() => "All changes saved.".to_string(),
         SaveState::Saved => {
-            "Your draft is kept on the server. Save it with \u{201c}Save draft\u{201d}.".to_string()
+            "Saved on the server. Without JavaScript, save with the button below.".to_string()
         }
         SaveState::Unsaved => "Unsaved changes\u{2026}".to_string(),
         SaveState::Saving => "Saving\u{2026}".to_string(),
         SaveState::Failed(why) => format!("Not saved yet: {why} Retrying\u{2026}"),
     };
+    let hint_id = format!("{name}-hint");
+    let status_id = format!("{name}-status");
     view! {
         <div class="answer-box">
-            <label for="answer">"Your answer"</label>
-            <p class="hint" id="answer-hint">
-                "Markdown works: lists, **bold**, `code`. Talk through what you would check, in order."
-            </p>
+            <label for=name.clone()>{label}</label>
+            <p class="hint" id=hint_id.clone()>{hint}</p>
             <textarea
-                id="answer"
-                name="answer"
-                rows="18"
-                maxlength=MAX_ANSWER_CHARS.to_string()
-                aria-describedby="answer-hint answer-status"
+                id=name.clone()
+                name=name.clone()
+                rows=rows.to_string()
+                maxlength=max_chars.to_string()
+                aria-describedby=format!("{hint_id} {status_id}")
                 spellcheck="true"
                 on:input=move |ev| {
                     text.set(event_target_value(&ev));
@@ -166,12 +198,12 @@ pub fn AnswerBox(attempt_id: i64, initial: String) -> impl IntoView {
                 {initial}
             </textarea>
             <div class="answer-meta">
-                <p id="answer-status" class="save-status" role="status"
+                <p id=status_id class="save-status" role="status"
                     class:failed=move || matches!(state.get(), SaveState::Failed(_))>
                     {status}
                 </p>
                 <p class="char-count">
-                    {move || format!("{} / {} characters", length(), MAX_ANSWER_CHARS)}
+                    {move || format!("{} / {} characters", length(), max_chars)}
                 </p>
             </div>
         </div>

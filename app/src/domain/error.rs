@@ -61,6 +61,9 @@ pub enum AppError {
     Forbidden,
     #[error("{0}")]
     Conflict(String),
+    /// It existed, and is over for good (an ended session's join link).
+    #[error("{0}")]
+    Gone(String),
     /// Too many attempts; the message says when to try again.
     #[error("{0}")]
     TooManyRequests(String),
@@ -120,6 +123,7 @@ impl AppError {
             Self::Conflict(_) => 409,
             Self::TooManyRequests(_) => 429,
             Self::Network => 503,
+            Self::Gone(_) => 410,
             Self::Internal(_) => 500,
         }
     }

@@ -19,6 +19,15 @@ pub enum Action {
     Practise,
     /// Read or change one attempt, whose candidate is `candidate_id`: only that candidate.
     OwnAttempt { candidate_id: i64 },
+    /// Create mock sessions and list one's own: interviewers, team leads, admins.
+    RunSessions,
+    /// Drive one session (reveal, tick, notes, move on, end, share): its interviewer only.
+    ConductSession { interviewer_id: i64 },
+    /// Watch one session's console and score it: its interviewer, or a shadow of it.
+    ObserveSession {
+        interviewer_id: i64,
+        is_shadow: bool,
+    },
 }
 
 /// `Ok` when `user` (None: not signed in) may do `action`; otherwise the error to answer with:
@@ -31,6 +40,14 @@ pub fn authorize(user: Option<&CurrentUser>, action: Action) -> Result<(), AppEr
         Action::ManageUsers | Action::ManageTeams => role == Some(Role::Admin),
         Action::Practise => role.is_some(),
         Action::OwnAttempt { candidate_id } => user.is_some_and(|u| u.id == candidate_id),
+        Action::RunSessions => {
+            matches!(role, Some(Role::Interviewer | Role::TeamLead | Role::Admin))
+        }
+        Action::ConductSession { interviewer_id } => user.is_some_and(|u| u.id == interviewer_id),
+        Action::ObserveSession {
+            interviewer_id,
+            is_shadow,
+        } => user.is_some_and(|u| u.id == interviewer_id || is_shadow),
     };
     match (allowed, user) {
         (true, _) => Ok(()),
@@ -85,6 +102,28 @@ mod tests {
             Ok(())
         );
         assert_eq!(authorize(None, Action::ReadLibrary), Ok(()));
+    }
+
+    #[test]
+    fn sessions_are_run_by_interviewers_and_watched_by_their_shadows() {
+        assert_eq!(
+            authorize(Some(&user(Role::Candidate)), Action::RunSessions),
+            Err(AppError::Forbidden)
+        );
+        for role in [Role::Interviewer, Role::TeamLead, Role::Admin] {
+            assert_eq!(authorize(Some(&user(role)), Action::RunSessions), Ok(()));
+        }
+        let conduct_other = Action::ConductSession { interviewer_id: 2 };
+        assert_eq!(
+            authorize(Some(&user(Role::Admin)), conduct_other),
+            Err(AppError::Forbidden)
+        );
+        let shadow = Action::ObserveSession {
+            interviewer_id: 2,
+            is_shadow: true,
+        };
+        assert_eq!(authorize(Some(&user(Role::Interviewer)), shadow), Ok(()));
+        assert_eq!(authorize(None, shadow), Err(AppError::Unauthenticated));
     }
 
     #[test]

@@ -5,13 +5,14 @@ use crate::api::practice::{
     get_attempt, practice_dashboard, SaveAnswer, StartAttempt, SubmitSelfScore,
 };
 use crate::components::breadcrumb::Breadcrumb;
-use crate::components::form::{field_error, kept_value, FormError, Notice};
+use crate::components::form::{field_error, FormError, Notice};
 use crate::components::loaded::loaded;
-use crate::components::practice::{AnswerBox, PracticeTimer};
+use crate::components::practice::{AutosaveBox, PracticeTimer, SaveTarget};
+use crate::components::scoring::{KeyPointMarks, RubricFields};
 use crate::domain::error::AppError;
 use crate::domain::practice::{
     clock, date, date_time, score_text, Attempt, AttemptRow, Dashboard, Hint, Mark, Scorecard,
-    Stage, TIME_LIMITS_MIN,
+    Stage, MAX_ANSWER_CHARS, TIME_LIMITS_MIN,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -323,7 +324,15 @@ fn Answering(a: Attempt) -> impl IntoView {
                     <FormError error=error.clone() fields=&["answer"]/>
                     <input type="hidden" name="attempt_id" value=a.id.to_string()/>
                     {answer_error.map(|m| view! { <p class="field-error" id="answer-error" role="alert">{m}</p> })}
-                    <AnswerBox attempt_id=a.id initial=a.answer_md/>
+                    <AutosaveBox
+                        target=SaveTarget::Answer { attempt_id: a.id }
+                        name="answer".to_string()
+                        label="Your answer".to_string()
+                        hint="Markdown works: lists, **bold**, `code`. Talk through what you would check, in order.".to_string()
+                        initial=a.answer_md
+                        max_chars=MAX_ANSWER_CHARS
+                        rows=18
+                    />
                     <div class="form-actions">
                         <button type="submit" name="intent" value="submit" class="button">"Submit answer"</button>
                         <button type="submit" name="intent" value="save" class="button secondary">"Save draft"</button>
@@ -375,61 +384,10 @@ fn Scoring(a: Attempt) -> impl IntoView {
                     }}
                     <input type="hidden" name="attempt_id" value=a.id.to_string()/>
                     <h3>"Rubric"</h3>
-                    {a.dimensions.into_iter().map(|d| {
-                        let name = format!("scores[{}]", d.key);
-                        let err = field_error(&error, &name);
-                        let kept = kept_value(&error, &name);
-                        let err_id = format!("score-{}-error", d.key);
-                        view! {
-                            <fieldset class="dimension-score" aria-describedby=err.is_some().then(|| err_id.clone())>
-                                <legend>{d.name.clone()}</legend>
-                                <p class="hint">{d.description.clone()}</p>
-                                {err.clone().map(|m| view! { <p class="field-error" id=err_id.clone()>{m}</p> })}
-                                <div class="levels">
-                                    {d.levels.iter().enumerate().map(|(i, text)| {
-                                        let value = (i + 1).to_string();
-                                        let id = format!("score-{}-{}", d.key, i + 1);
-                                        view! {
-                                            <div class="level-choice">
-                                                <input type="radio" id=id.clone() name=name.clone() value=value.clone()
-                                                    checked=kept.as_deref() == Some(value.as_str())/>
-                                                <label for=id>
-                                                    <span class="level-number">{value.clone()}</span>
-                                                    <span>{text.clone()}</span>
-                                                </label>
-                                            </div>
-                                        }
-                                    }).collect_view()}
-                                </div>
-                            </fieldset>
-                        }
-                    }).collect_view()}
+                    <RubricFields dimensions=a.dimensions error=error.clone()/>
                     <h3>"Key points"</h3>
                     <p class="hint">"Did your answer cover each of these?"</p>
-                    {a.key_points.into_iter().map(|k| {
-                        let name = format!("marks[{}]", k.key);
-                        let err = field_error(&error, &name);
-                        let kept = kept_value(&error, &name);
-                        let err_id = format!("mark-{}-error", k.key);
-                        view! {
-                            <fieldset class="mark-choice" aria-describedby=err.is_some().then(|| err_id.clone())>
-                                <legend>{k.label.clone()}</legend>
-                                {err.clone().map(|m| view! { <p class="field-error" id=err_id.clone()>{m}</p> })}
-                                <div class="marks">
-                                    {Mark::ALL.map(|m| {
-                                        let id = format!("mark-{}-{}", k.key, m.key());
-                                        view! {
-                                            <span class="mark-option">
-                                                <input type="radio" id=id.clone() name=name.clone() value=m.key()
-                                                    checked=kept.as_deref() == Some(m.key())/>
-                                                <label for=id>{m.label()}</label>
-                                            </span>
-                                        }
-                                    }).collect_view()}
-                                </div>
-                            </fieldset>
-                        }
-                    }).collect_view()}
+                    <KeyPointMarks key_points=a.key_points.into_iter().map(|k| (k, None)).collect() error=error.clone()/>
                     <button type="submit" class="button">"Save self-score and see the answer key"</button>
                 </ActionForm>
             </section>

@@ -3,6 +3,7 @@ pub mod frameworks;
 pub mod practice;
 pub mod rubric;
 pub mod scenarios;
+pub mod sessions;
 pub mod teams;
 pub mod users;
 

@@ -73,7 +73,7 @@ async fn export(state: &AppState, session: &Session) -> Result<String, AppError>
         .collect();
     let mut attempts = Vec::new();
     for a in practice::export_rows(&state.pool, user.id).await? {
-        let cards = practice::scorecards(&state.pool, a.id).await?;
+        let cards = practice::scorecards(&state.pool, a.id, true).await?;
         attempts.push(json!({
             "id": a.id,
             "scenario": a.slug,

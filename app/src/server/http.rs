@@ -77,6 +77,7 @@ pub fn router(state: AppState) -> Router {
     Router::<AppState>::new()
         .route("/account/export.json", get(export::my_data))
         .route("/history/export.csv", get(export::my_attempts_csv))
+        .route("/join/{token}/events", get(super::live::events))
         .leptos_routes_with_context(&state, routes, context.clone(), page_shell)
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
@@ -143,4 +144,21 @@ async fn server_fn_status(req: Request, next: Next) -> Response {
             StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     }
     Response::from_parts(parts, Body::from(bytes))
+}
+
+/// Redirect after a plain form post (the browser navigates, no JavaScript involved); a call
+/// from an island's code gets its answer instead and updates the page in place.
+pub fn redirect_form(path: &str) {
+    let plain_form = leptos::prelude::use_context::<axum::http::request::Parts>()
+        .and_then(|parts| {
+            parts
+                .headers
+                .get(axum::http::header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .map(|v| v.contains("text/html"))
+        })
+        .unwrap_or(false);
+    if plain_form {
+        leptos_axum::redirect(path);
+    }
 }

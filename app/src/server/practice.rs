@@ -246,7 +246,7 @@ pub async fn export_csv(pool: &SqlitePool, user_id: i64) -> Result<String, AppEr
     header.extend(["covered", "partly", "missed", "answer"].map(String::from));
     out.write_record(&header).map_err(AppError::internal)?;
     for r in rows {
-        let cards = store::scorecards(pool, r.id).await?;
+        let cards = store::scorecards(pool, r.id, true).await?;
         let own = cards
             .iter()
             .find(|c| c.kind == crate::domain::practice::ScorerKind::SelfScore);

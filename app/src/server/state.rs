@@ -11,6 +11,7 @@ pub struct AppState {
     pub pool: SqlitePool,
     pub settings: Arc<Settings>,
     pub sign_in_limits: Arc<super::auth::limits::SignInLimits>,
+    pub live: Arc<super::live::Hub>,
 }
 
 impl AppState {
@@ -20,6 +21,7 @@ impl AppState {
             pool,
             settings: Arc::new(settings),
             sign_in_limits: Arc::default(),
+            live: Arc::default(),
         }
     }
 }

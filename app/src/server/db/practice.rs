@@ -73,7 +73,10 @@ pub async fn create(
 #[derive(Clone, Debug, FromRow)]
 pub struct AttemptCore {
     pub id: i64,
-    pub candidate_id: i64,
+    /// None for a guest's attempt in a mock session.
+    pub candidate_id: Option<i64>,
+    /// 'practice' or 'mock'
+    pub mode: String,
     pub version_id: i64,
     pub scenario_id: i64,
     pub is_current: bool,
@@ -103,7 +106,7 @@ impl AttemptCore {
 
 pub async fn core(pool: &SqlitePool, id: i64) -> Result<Option<AttemptCore>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT a.id, a.candidate_id, v.id AS version_id, s.id AS scenario_id,
+        "SELECT a.id, a.candidate_id, a.mode, v.id AS version_id, s.id AS scenario_id,
                 (s.current_version_id = v.id) AS is_current, s.slug, v.title, v.version,
                 (SELECT group_concat(t.topic, ',') FROM scenario_version_topics t
                   WHERE t.version_id = v.id) AS topics,
@@ -220,15 +223,24 @@ pub async fn insert_scorecard(
     Ok(id)
 }
 
-/// Every submitted scorecard of an attempt, oldest first, with dimension names from the rubric
-/// version each was scored with.
-pub async fn scorecards(pool: &SqlitePool, attempt_id: i64) -> Result<Vec<Scorecard>, sqlx::Error> {
+/// The scorecards of an attempt as its candidate sees them (`for_candidate`), or all of them,
+/// oldest first, with dimension names from the rubric version each was scored with.
+pub async fn scorecards(
+    pool: &SqlitePool,
+    attempt_id: i64,
+    for_candidate: bool,
+) -> Result<Vec<Scorecard>, sqlx::Error> {
     let cards: Vec<(i64, String, Option<String>, i64, i64)> = sqlx::query_as(
         "SELECT c.id, c.kind, u.display_name, c.submitted_at, c.rubric_version_id
            FROM scorecards c LEFT JOIN users u ON u.id = c.scorer_id
-          WHERE c.attempt_id = $1 ORDER BY c.submitted_at, c.id",
+          WHERE c.attempt_id = $1 AND ($2 = 0 OR ((c.kind = 'self' OR (c.kind = 'interviewer'
+                AND EXISTS (SELECT 1 FROM mock_session_items i
+                             WHERE i.attempt_id = c.attempt_id AND i.shared_at IS NOT NULL)))
+                AND NOT EXISTS (SELECT 1 FROM scorecards x WHERE x.amends_id = c.id)))
+          ORDER BY c.submitted_at, c.id",
     )
     .bind(attempt_id)
+    .bind(for_candidate)
     .fetch_all(pool)
     .await?;
     let mut out = Vec::with_capacity(cards.len());
@@ -368,7 +380,11 @@ pub async fn rows(
                   WHERE c.attempt_id = a.id AND c.kind = 'self') AS self_mean,
                 (SELECT avg(ss.score) FROM scorecards c
                    JOIN scorecard_scores ss ON ss.scorecard_id = c.id
-                  WHERE c.attempt_id = a.id AND c.kind = 'interviewer') AS interviewer_mean
+                  WHERE c.attempt_id = a.id AND c.kind = 'interviewer'
+                    AND NOT EXISTS (SELECT 1 FROM scorecards x WHERE x.amends_id = c.id)
+                    AND EXISTS (SELECT 1 FROM mock_session_items i
+                                 WHERE i.attempt_id = a.id AND i.shared_at IS NOT NULL))
+                  AS interviewer_mean
            FROM attempts a
            JOIN scenario_versions v ON v.id = a.scenario_version_id
            JOIN scenarios s ON s.id = v.scenario_id

@@ -1,0 +1,766 @@
+//! Interviewer-led mock sessions: set-up, the live console, the candidate's screen (opened by
+//! the join link's token alone), scorecards with amendments, shadows and sharing.
+//!
+//! Who may do what: interviewers, team leads and admins create sessions; only a session's
+//! interviewer drives it; its shadows watch read-only and score; the token opens the candidate
+//! screen of that one session and nothing else, until the session ends.
+#![allow(
+    clippy::too_many_arguments,
+    reason = "a server function takes one argument per form field"
+)]
+use crate::domain::error::AppError;
+use crate::domain::session::{CandidateScreen, Console, SessionRow};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[cfg(feature = "ssr")]
+use crate::{
+    domain::{
+        error::Invalid,
+        policy::{authorize, Action},
+        practice::Mark,
+        session::{SessionStatus, MAX_NOTES_CHARS, MAX_SESSION_SCENARIOS},
+    },
+    server::{
+        auth::{asker, Asker},
+        db::{self, sessions as store},
+        now_millis,
+    },
+};
+
+/// A scenario offered when setting a session up.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScenarioOption {
+    pub slug: String,
+    pub title: String,
+    pub level: crate::domain::taxonomy::Level,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionsOverview {
+    pub sessions: Vec<SessionRow>,
+    pub scenarios: Vec<ScenarioOption>,
+}
+
+/// The session `id` and the asker, after checking they may watch it (interviewer or shadow).
+#[cfg(feature = "ssr")]
+async fn observed(id: i64) -> Result<(Asker, store::SessionHead, bool), AppError> {
+    let who = asker(Action::RunSessions).await?;
+    let user = who.signed_in()?.clone();
+    let head = store::head(&who.state.pool, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let is_shadow = store::is_shadow(&who.state.pool, id, user.id).await?;
+    authorize(
+        who.user.as_ref(),
+        Action::ObserveSession {
+            interviewer_id: head.interviewer_id,
+            is_shadow,
+        },
+    )?;
+    Ok((who, head, is_shadow))
+}
+
+/// The session `id`, after checking the asker is its interviewer; refused once it has ended
+/// when `live` is asked for.
+#[cfg(feature = "ssr")]
+async fn conducted(id: i64, live: bool) -> Result<(Asker, store::SessionHead), AppError> {
+    let who = asker(Action::RunSessions).await?;
+    let head = store::head(&who.state.pool, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    authorize(
+        who.user.as_ref(),
+        Action::ConductSession {
+            interviewer_id: head.interviewer_id,
+        },
+    )?;
+    if live && head.status() == SessionStatus::Ended {
+        return Err(AppError::Conflict("This session has ended.".into()));
+    }
+    Ok((who, head))
+}
+
+#[cfg(feature = "ssr")]
+fn new_token() -> String {
+    let bytes: [u8; 32] = rand::random();
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Sessions the asker runs or shadows, and the scenarios to set a new one up with.
+#[server]
+pub async fn list_sessions() -> Result<SessionsOverview, AppError> {
+    let who = asker(Action::RunSessions).await?;
+    let user = who.signed_in()?;
+    let pool = &who.state.pool;
+    let filter = crate::domain::library::LibraryFilter::default();
+    let scenarios = db::scenarios::list(pool, &filter, None)
+        .await?
+        .into_iter()
+        .map(|c| ScenarioOption {
+            slug: c.slug,
+            title: c.title,
+            level: c.level,
+        })
+        .collect();
+    Ok(SessionsOverview {
+        sessions: store::list_for(pool, user.id).await?,
+        scenarios,
+    })
+}
+
+/// Set up a session: a candidate (account by email, or a guest by name), one to six scenarios
+/// (picked, or suggested by topic and level), a planned length, and optionally a shadow.
+#[server]
+pub async fn create_session(
+    #[server(default)] candidate_email: String,
+    #[server(default)] guest_name: String,
+    #[server(default)] guest_email: String,
+    #[server(default)] scenarios: BTreeMap<String, String>,
+    #[server(default)] topic: String,
+    #[server(default)] level: String,
+    #[server(default)] planned_minutes: String,
+    #[server(default)] shadow_email: String,
+) -> Result<(), AppError> {
+    use crate::domain::account::Role;
+    use crate::domain::taxonomy::{Level, Topic};
+    let who = asker(Action::RunSessions).await?;
+    let me = who.signed_in()?.clone();
+    let pool = &who.state.pool;
+    let mut invalid = Invalid::default()
+        .keep("candidate_email", &candidate_email)
+        .keep("guest_name", &guest_name)
+        .keep("guest_email", &guest_email)
+        .keep("topic", &topic)
+        .keep("level", &level)
+        .keep("planned_minutes", &planned_minutes)
+        .keep("shadow_email", &shadow_email);
+    for (k, v) in &scenarios {
+        invalid = invalid.keep(&format!("scenarios[{k}]"), v);
+    }
+
+    // The candidate.
+    let (candidate_id, guest) = match (candidate_email.trim(), guest_name.trim()) {
+        ("", "") => {
+            invalid = invalid.field(
+                "candidate_email",
+                "Give the candidate's account email, or a guest name below.",
+            );
+            (None, None)
+        }
+        ("", name) if name.chars().count() > 80 => {
+            invalid = invalid.field("guest_name", "Keep the name under 80 characters.");
+            (None, None)
+        }
+        ("", name) => (None, Some(name.to_string())),
+        (email, _) => match db::users::credentials(pool, email).await? {
+            Some(account) if account.active => (Some(account.id), None),
+            _ => {
+                invalid = invalid.field(
+                    "candidate_email",
+                    "No active account has this email. Leave it empty and name a guest instead.",
+                );
+                (None, None)
+            }
+        },
+    };
+    let guest_email = Some(guest_email.trim().to_string()).filter(|e| !e.is_empty());
+    if let Some(e) = &guest_email {
+        if crate::domain::account::Email::parse(e).is_err() {
+            invalid = invalid.field(
+                "guest_email",
+                "Enter an email address like name@example.com.",
+            );
+        }
+    }
+
+    // The scenarios: picked in order, or suggested.
+    let mut slugs: Vec<String> = scenarios
+        .values()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect();
+    slugs.dedup();
+    if slugs.is_empty() {
+        let topic = Some(topic.trim())
+            .filter(|t| !t.is_empty())
+            .and_then(|t| Topic::parse(t).ok());
+        let level = Some(level.trim())
+            .filter(|l| !l.is_empty())
+            .and_then(|l| Level::parse(l).ok());
+        let filter = crate::domain::library::LibraryFilter {
+            q: String::new(),
+            topic,
+            level,
+        };
+        slugs = db::scenarios::list(pool, &filter, None)
+            .await?
+            .into_iter()
+            .take(2)
+            .map(|c| c.slug)
+            .collect();
+        if slugs.is_empty() {
+            invalid = invalid.field(
+                "scenarios[1]",
+                "Pick a scenario, or a topic and level that have some.",
+            );
+        }
+    }
+    if slugs.len() > MAX_SESSION_SCENARIOS {
+        invalid = invalid.field(
+            "scenarios[1]",
+            format!("A session has at most {MAX_SESSION_SCENARIOS} scenarios."),
+        );
+    }
+    let mut version_ids = Vec::new();
+    for slug in &slugs {
+        match db::scenarios::get(pool, slug).await? {
+            Some(s) => {
+                let target = db::practice::start_target(pool, slug, s.version).await?;
+                if let Some(t) = target {
+                    version_ids.push(t.version_id);
+                }
+            }
+            None => {
+                invalid = invalid.field(
+                    "scenarios[1]",
+                    format!("There is no scenario \u{201c}{slug}\u{201d}."),
+                );
+            }
+        }
+    }
+
+    let planned = match planned_minutes.trim() {
+        "" => 45,
+        p => match p.parse::<i64>() {
+            Ok(m) if (5..=240).contains(&m) => m,
+            _ => {
+                invalid = invalid.field("planned_minutes", "Plan between 5 and 240 minutes.");
+                45
+            }
+        },
+    };
+
+    let mut shadow_ids = Vec::new();
+    if !shadow_email.trim().is_empty() {
+        match db::users::credentials(pool, shadow_email.trim()).await? {
+            Some(a) if a.active && a.id != me.id => {
+                let role = db::users::get(pool, a.id).await?.map(|u| u.user.role);
+                if matches!(role, Some(Role::Interviewer | Role::TeamLead | Role::Admin)) {
+                    shadow_ids.push(a.id);
+                } else {
+                    invalid = invalid.field("shadow_email", "A shadow must be an interviewer.");
+                }
+            }
+            Some(a) if a.id == me.id => {
+                invalid = invalid.field(
+                    "shadow_email",
+                    "You run this session; a shadow is someone else.",
+                );
+            }
+            _ => {
+                invalid = invalid.field("shadow_email", "No active account has this email.");
+            }
+        }
+    }
+    if candidate_id.is_some() && candidate_id == Some(me.id) {
+        invalid = invalid.field("candidate_email", "You cannot interview yourself.");
+    }
+    if !invalid.is_empty() {
+        return Err(AppError::Validation(invalid));
+    }
+
+    let token = new_token();
+    let mut tx = db::begin_write(pool).await?;
+    let id = store::create(
+        &mut tx,
+        &store::NewSession {
+            interviewer_id: me.id,
+            candidate_id,
+            guest_name: guest.as_deref(),
+            guest_email: guest_email.as_deref(),
+            token: &token,
+            planned_minutes: planned,
+            version_ids: &version_ids,
+            shadow_ids: &shadow_ids,
+            now: now_millis(),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(session_id = id, interviewer = me.id, "mock session created");
+    leptos_axum::redirect(&format!("/sessions/{id}"));
+    Ok(())
+}
+
+/// The console of session `id` at its current scenario, for its interviewer or a shadow.
+#[server]
+pub async fn session_console(id: i64) -> Result<Console, AppError> {
+    use crate::domain::session::{ConsoleFollowUp, ConsoleScorecard, OutlineItem};
+    use crate::server::markdown;
+    let (who, head, shadow) = observed(id).await?;
+    let me = who.signed_in()?.id;
+    let pool = &who.state.pool;
+    let items = store::items(pool, id).await?;
+    let item = items
+        .iter()
+        .find(|i| i.position == head.current_position)
+        .or(items.first())
+        .ok_or_else(|| AppError::internal(format!("session {id} has no scenarios")))?
+        .clone();
+    let detail = db::scenarios::get_version(pool, item.version_id)
+        .await?
+        .ok_or_else(|| AppError::internal("session scenario version missing"))?;
+    let attempt = db::practice::core(pool, item.attempt_id)
+        .await?
+        .ok_or_else(|| AppError::internal("session attempt missing"))?;
+    let marks = store::marks(pool, item.id).await?;
+    let revealed = store::reveals(pool, item.id).await?;
+    let rubric = db::rubric::current(pool)
+        .await?
+        .ok_or_else(|| AppError::internal("no rubric loaded"))?;
+    let cards = store::interviewer_cards(pool, item.attempt_id).await?;
+    let i_have_scored = cards.iter().any(|c| c.scorer_id == Some(me));
+    let originals = cards.iter().filter(|c| c.amends_id.is_none()).count() as i64;
+    let scorecards = cards
+        .into_iter()
+        .filter(|c| c.scorer_id == Some(me) || i_have_scored)
+        .map(|c| ConsoleScorecard {
+            id: c.id,
+            mine: c.scorer_id == Some(me),
+            feedback_html: markdown::to_html(&c.feedback_md),
+            notes_html: markdown::to_html(&c.notes_md),
+            card: c.card,
+            recommendation: c.recommendation,
+            target_level: c.target_level,
+            amends: c.amends_id,
+            amend_reason: c.amend_reason,
+        })
+        .collect();
+    Ok(Console {
+        id,
+        shadow,
+        join_path: (!shadow).then(|| format!("/join/{}", head.token)),
+        candidate: head.candidate.clone(),
+        candidate_has_account: head.candidate_id.is_some(),
+        status: head.status(),
+        planned_minutes: head.planned_minutes,
+        created_at: head.created_at,
+        now: now_millis(),
+        notes_md: if shadow { String::new() } else { head.notes_md },
+        outline: items
+            .iter()
+            .map(|i| OutlineItem {
+                position: i.position,
+                title: i.title.clone(),
+                scored: i.scorecards > 0,
+            })
+            .collect(),
+        position: item.position,
+        scenario: attempt.scenario(),
+        item_started_at: item.started_at.unwrap_or(head.created_at),
+        prompt_html: detail.prompt_html,
+        key_points: detail
+            .key_points
+            .into_iter()
+            .map(|k| {
+                let mark = marks
+                    .iter()
+                    .find(|(key, _)| *key == k.key)
+                    .and_then(|(_, m)| Mark::parse(m));
+                (k, mark)
+            })
+            .collect(),
+        follow_ups: detail
+            .follow_ups
+            .into_iter()
+            .enumerate()
+            .map(|(i, f)| ConsoleFollowUp {
+                position: i as i64,
+                revealed: revealed.contains(&(i as i64)),
+                html: f.html,
+                probes: f.probes,
+            })
+            .collect(),
+        dimensions: rubric.dimensions,
+        recommendations: rubric.recommendations,
+        scorecards,
+        scorecard_count: originals,
+        shared: item.shared_at.is_some(),
+    })
+}
+
+/// The item on screen in a live session the asker conducts.
+#[cfg(feature = "ssr")]
+async fn current_item(session: i64) -> Result<(Asker, store::SessionHead, store::Item), AppError> {
+    let (who, head) = conducted(session, true).await?;
+    let item = store::items(&who.state.pool, session)
+        .await?
+        .into_iter()
+        .find(|i| i.position == head.current_position)
+        .ok_or_else(|| AppError::internal("current item missing"))?;
+    Ok((who, head, item))
+}
+
+/// Tick a key point of the scenario on screen: covered, partly, missed, or "" to clear.
+#[server]
+pub async fn mark_key_point(session_id: i64, key: String, mark: String) -> Result<(), AppError> {
+    let (who, _, item) = current_item(session_id).await?;
+    let pool = &who.state.pool;
+    let mark = match mark.as_str() {
+        "" => None,
+        m => Some(Mark::parse(m).ok_or_else(|| {
+            AppError::invalid("mark", "Mark a key point covered, partly or missed.")
+        })?),
+    };
+    let detail = db::scenarios::get_version(pool, item.version_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !detail.key_points.iter().any(|k| k.key == key) {
+        return Err(AppError::invalid(
+            "key",
+            "This scenario has no such key point.",
+        ));
+    }
+    store::set_mark(pool, item.id, &key, mark, now_millis()).await?;
+    crate::server::http::redirect_form(&format!("/sessions/{session_id}#checklist"));
+    Ok(())
+}
+
+/// Show follow-up `follow_up` (its position) on the candidate's screen.
+#[server]
+pub async fn reveal_follow_up(session_id: i64, follow_up: i64) -> Result<(), AppError> {
+    let (who, _, item) = current_item(session_id).await?;
+    let pool = &who.state.pool;
+    let detail = db::scenarios::get_version(pool, item.version_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if follow_up < 0 || follow_up as usize >= detail.follow_ups.len() {
+        return Err(AppError::invalid(
+            "follow_up",
+            "This scenario has no such follow-up.",
+        ));
+    }
+    let revision = store::reveal(pool, session_id, item.id, follow_up, now_millis()).await?;
+    who.state.live.announce(session_id, revision);
+    crate::server::http::redirect_form(&format!("/sessions/{session_id}#follow-ups"));
+    Ok(())
+}
+
+#[cfg(feature = "ssr")]
+async fn write_notes(session_id: i64, notes: &str) -> Result<i64, AppError> {
+    let (who, _) = conducted(session_id, true).await?;
+    let chars = notes.chars().count();
+    if chars > MAX_NOTES_CHARS {
+        return Err(AppError::invalid(
+            "notes",
+            format!("Notes are {chars} characters long; the limit is {MAX_NOTES_CHARS}."),
+        ));
+    }
+    if !store::set_notes(&who.state.pool, session_id, notes).await? {
+        return Err(AppError::Conflict("This session has ended.".into()));
+    }
+    Ok(now_millis())
+}
+
+/// Autosave of the interviewer's notes (from the notes box).
+#[server]
+pub async fn autosave_session_notes(session_id: i64, notes: String) -> Result<i64, AppError> {
+    write_notes(session_id, &notes).await
+}
+
+/// The notes form's "Save notes" (without JavaScript).
+#[server]
+pub async fn save_session_notes(session_id: i64, notes: String) -> Result<(), AppError> {
+    write_notes(session_id, &notes).await?;
+    leptos_axum::redirect(&format!("/sessions/{session_id}?saved=notes#notes"));
+    Ok(())
+}
+
+/// Put scenario `position` on screen (the next one, or back to an earlier one).
+#[server]
+pub async fn go_to_scenario(session_id: i64, position: i64) -> Result<(), AppError> {
+    let (who, _) = conducted(session_id, true).await?;
+    let pool = &who.state.pool;
+    let items = store::items(pool, session_id).await?;
+    if !items.iter().any(|i| i.position == position) {
+        return Err(AppError::invalid(
+            "position",
+            "This session has no such scenario.",
+        ));
+    }
+    let revision = store::go_to(pool, session_id, position, now_millis()).await?;
+    who.state.live.announce(session_id, revision);
+    leptos_axum::redirect(&format!("/sessions/{session_id}"));
+    Ok(())
+}
+
+/// End the session: the join link stops working; scorecards can still be written.
+#[server]
+pub async fn end_session(session_id: i64) -> Result<(), AppError> {
+    let (who, _) = conducted(session_id, true).await?;
+    let revision = store::end(&who.state.pool, session_id, now_millis()).await?;
+    who.state.live.announce(session_id, revision);
+    tracing::info!(session_id, "mock session ended");
+    leptos_axum::redirect(&format!("/sessions/{session_id}#scorecard"));
+    Ok(())
+}
+
+/// Submit a scorecard for scenario `position`: every dimension 1 to 4, every key point, a
+/// recommendation at a target level, feedback and evidence. With `amends` (the id of one's own
+/// earlier scorecard) and a `reason`, it is an amendment: the earlier one stays as it was.
+#[server]
+pub async fn submit_session_scorecard(
+    session_id: i64,
+    position: i64,
+    #[server(default)] scores: BTreeMap<String, String>,
+    #[server(default)] marks: BTreeMap<String, String>,
+    #[server(default)] recommendation: String,
+    #[server(default)] target_level: String,
+    #[server(default)] feedback: String,
+    #[server(default)] evidence: String,
+    #[server(default)] amends: String,
+    #[server(default)] reason: String,
+) -> Result<(), AppError> {
+    use crate::domain::practice::ScorerKind;
+    use crate::domain::taxonomy::Level;
+    let (who, _, _) = observed(session_id).await?;
+    let me = who.signed_in()?.id;
+    let pool = &who.state.pool;
+    let item = store::items(pool, session_id)
+        .await?
+        .into_iter()
+        .find(|i| i.position == position)
+        .ok_or_else(|| AppError::invalid("position", "This session has no such scenario."))?;
+    let rubric = db::rubric::current(pool)
+        .await?
+        .ok_or_else(|| AppError::internal("no rubric loaded"))?;
+    let detail = db::scenarios::get_version(pool, item.version_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+
+    let mut invalid = Invalid::default()
+        .keep("recommendation", &recommendation)
+        .keep("target_level", &target_level)
+        .keep("reason", &reason);
+    for (k, v) in scores.iter() {
+        invalid = invalid.keep(&format!("scores[{k}]"), v);
+    }
+    for (k, v) in marks.iter() {
+        invalid = invalid.keep(&format!("marks[{k}]"), v);
+    }
+    let mut chosen = Vec::new();
+    for d in &rubric.dimensions {
+        match scores.get(&d.key).map(|v| v.trim().parse::<i64>()) {
+            Some(Ok(s)) if (1..=4).contains(&s) => chosen.push((d.key.clone(), s)),
+            None => {
+                invalid = invalid.field(
+                    &format!("scores[{}]", d.key),
+                    format!("Score {} from 1 to 4.", d.name),
+                )
+            }
+            Some(_) => {
+                invalid = invalid.field(
+                    &format!("scores[{}]", d.key),
+                    format!("{}: a score is a whole number from 1 to 4.", d.name),
+                )
+            }
+        }
+    }
+    let mut ticked = Vec::new();
+    for k in &detail.key_points {
+        match marks.get(&k.key).map(|m| Mark::parse(m.trim())) {
+            Some(Some(m)) => ticked.push((k.key.clone(), m)),
+            _ => {
+                invalid = invalid.field(
+                    &format!("marks[{}]", k.key),
+                    format!(
+                        "Mark \u{201c}{}\u{201d} as covered, partly or missed.",
+                        k.label
+                    ),
+                )
+            }
+        }
+    }
+    if !rubric
+        .recommendations
+        .iter()
+        .any(|r| r.key == recommendation)
+    {
+        invalid = invalid.field("recommendation", "Choose a recommendation.");
+    }
+    if Level::parse(target_level.trim()).is_err() {
+        invalid = invalid.field("target_level", "Choose the level you are recommending for.");
+    }
+    if feedback.trim().is_empty() {
+        invalid = invalid.field("feedback", "Write the feedback the candidate would hear.");
+    }
+    for (name, text) in [("feedback", &feedback), ("evidence", &evidence)] {
+        if text.chars().count() > MAX_NOTES_CHARS {
+            invalid = invalid.field(name, format!("Keep it under {MAX_NOTES_CHARS} characters."));
+        }
+    }
+    let amends = match amends.trim() {
+        "" => None,
+        a => match a.parse::<i64>() {
+            Ok(id) => Some(id),
+            Err(_) => return Err(AppError::BadRequest("Unknown scorecard to amend.".into())),
+        },
+    };
+    if amends.is_some() && reason.trim().is_empty() {
+        invalid = invalid.field("reason", "Say why you are amending the scorecard.");
+    }
+    if !invalid.is_empty() {
+        // Typed text comes back with the form, unless it is too long to travel in the
+        // redirect of a no-JavaScript post (the browser's back button still has it).
+        if feedback.len() + evidence.len() <= 3000 {
+            invalid = invalid
+                .keep("feedback", &feedback)
+                .keep("evidence", &evidence);
+        }
+        return Err(AppError::Validation(invalid));
+    }
+
+    let mut tx = db::begin_write(pool).await?;
+    let already = store::has_scored(&mut tx, item.attempt_id, me).await?;
+    match (amends, already) {
+        (None, true) => {
+            return Err(AppError::Conflict(
+                "You have already submitted a scorecard for this scenario. Amend it instead."
+                    .into(),
+            ))
+        }
+        (Some(_), false) => {
+            return Err(AppError::Conflict(
+                "There is no scorecard of yours to amend yet.".into(),
+            ))
+        }
+        (Some(id), true) => {
+            let own: bool = sqlx::query_scalar(
+                "SELECT EXISTS (SELECT 1 FROM scorecards WHERE id = $1 AND attempt_id = $2
+                                   AND scorer_id = $3 AND kind = 'interviewer')",
+            )
+            .bind(id)
+            .bind(item.attempt_id)
+            .bind(me)
+            .fetch_one(&mut *tx)
+            .await?;
+            if !own {
+                return Err(AppError::Forbidden);
+            }
+        }
+        (None, false) => {}
+    }
+    let card = db::practice::NewScorecard {
+        attempt_id: item.attempt_id,
+        scorer_id: me,
+        kind: ScorerKind::Interviewer,
+        rubric_version_id: rubric.version,
+        scores: &chosen,
+        marks: &ticked,
+        now: now_millis(),
+    };
+    let extra = store::InterviewerCard {
+        recommendation: &recommendation,
+        target_level: target_level.trim(),
+        feedback_md: &feedback,
+        notes_md: &evidence,
+        amends: amends.map(|id| (id, reason.trim())),
+    };
+    store::insert_interviewer_card(&mut tx, &card, &extra).await?;
+    tx.commit().await?;
+    leptos_axum::redirect(&format!("/sessions/{session_id}?saved=scorecard#scorecard"));
+    Ok(())
+}
+
+/// Share scenario `position`'s scorecard with the candidate (an account holder): it joins their
+/// history beside their self-scores, and counts as a review in their practice schedule.
+#[server]
+pub async fn share_scorecard(session_id: i64, position: i64) -> Result<(), AppError> {
+    use crate::domain::practice::{mean, rating_for_mean};
+    let (who, head) = conducted(session_id, false).await?;
+    let me = who.signed_in()?.id;
+    let pool = &who.state.pool;
+    let Some(candidate) = head.candidate_id else {
+        return Err(AppError::Conflict(
+            "A guest has no account to share with. Send the feedback yourself.".into(),
+        ));
+    };
+    let item = store::items(pool, session_id)
+        .await?
+        .into_iter()
+        .find(|i| i.position == position)
+        .ok_or_else(|| AppError::invalid("position", "This session has no such scenario."))?;
+    let cards = store::interviewer_cards(pool, item.attempt_id).await?;
+    // The interviewer's latest word: their last amendment, or their scorecard.
+    let Some(latest) = cards.iter().rev().find(|c| c.scorer_id == Some(me)) else {
+        return Err(AppError::Conflict(
+            "Submit your scorecard before sharing it.".into(),
+        ));
+    };
+    if item.shared_at.is_some() {
+        leptos_axum::redirect(&format!("/sessions/{session_id}#scorecard"));
+        return Ok(());
+    }
+    let now = now_millis();
+    let attempt = db::practice::core(pool, item.attempt_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let rating = rating_for_mean(mean(latest.card.scores.iter().map(|s| s.score as f64)));
+    let mut tx = db::begin_write(pool).await?;
+    sqlx::query("UPDATE mock_session_items SET shared_at = $2 WHERE id = $1")
+        .bind(item.id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    let previous = db::practice::review_state(&mut tx, candidate, attempt.scenario_id).await?;
+    let next = crate::server::schedule::review(previous.as_ref(), rating, now);
+    db::practice::put_review_state(&mut tx, candidate, attempt.scenario_id, attempt.id, &next)
+        .await?;
+    tx.commit().await?;
+    leptos_axum::redirect(&format!("/sessions/{session_id}?saved=shared#scorecard"));
+    Ok(())
+}
+
+/// What the candidate's screen shows, for whoever holds the join link: 404 for an unknown
+/// token, 410 once the session has ended.
+#[server]
+pub async fn join_screen(token: String) -> Result<CandidateScreen, AppError> {
+    let who = asker(Action::ReadLibrary).await?;
+    let pool = &who.state.pool;
+    let head = store::by_token(pool, token.trim())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if head.status() == SessionStatus::Ended {
+        return Err(AppError::Gone(
+            "This interview has ended. Thank you! Your interviewer will be in touch.".into(),
+        ));
+    }
+    let items = store::items(pool, head.id).await?;
+    let item = items
+        .iter()
+        .find(|i| i.position == head.current_position)
+        .ok_or_else(|| AppError::internal("current item missing"))?;
+    let detail = db::scenarios::get_version(pool, item.version_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let revealed = store::reveals(pool, item.id).await?;
+    Ok(CandidateScreen {
+        status: head.status(),
+        candidate: head.candidate,
+        revision: head.revision,
+        position: item.position,
+        count: items.len() as i64,
+        title: detail.title,
+        prompt_html: detail.prompt_html,
+        revealed: revealed
+            .iter()
+            .filter_map(|p| detail.follow_ups.get(*p as usize).map(|f| f.html.clone()))
+            .collect(),
+        item_started_at: item.started_at.unwrap_or(head.created_at),
+        session_started_at: head.created_at,
+        planned_minutes: head.planned_minutes,
+        now: now_millis(),
+    })
+}
