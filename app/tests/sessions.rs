@@ -546,6 +546,18 @@ fn a_shared_scorecard_joins_the_candidates_history_and_schedule() {
             1,
             "scheduled as a review"
         );
+        // ... and the history charts draw it beside the self-scores.
+        assert_eq!(
+            after["series"][0]["interviewer_points"]
+                .as_array()
+                .unwrap()
+                .len(),
+            1
+        );
+        assert!(before["series"][0]["interviewer_points"]
+            .as_array()
+            .unwrap()
+            .is_empty());
 
         // The candidate may now self-score the mock attempt and see both side by side.
         let attempt = with_score[0]["id"].as_i64().unwrap();

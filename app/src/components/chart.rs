@@ -14,29 +14,45 @@ fn y_of(score: f64) -> f64 {
     PAD_T + (4.0 - score) / 3.0 * (H - PAD_T - PAD_B)
 }
 
-fn x_of(i: usize, n: usize) -> f64 {
-    if n <= 1 {
+/// Where time `t` falls between the first and last score shown.
+fn x_of(t: i64, first: i64, last: i64) -> f64 {
+    if last <= first {
         PAD_L + (W - PAD_L - PAD_R) / 2.0
     } else {
-        PAD_L + i as f64 * (W - PAD_L - PAD_R) / (n - 1) as f64
+        PAD_L + (t - first) as f64 / (last - first) as f64 * (W - PAD_L - PAD_R)
     }
+}
+
+/// Chart coordinates of one series: (x, y, time, score).
+fn plot(points: &[(i64, i64, i64)], first: i64, last: i64) -> Vec<(f64, f64, i64, i64)> {
+    points
+        .iter()
+        .map(|(_, at, score)| (x_of(*at, first, last), y_of(*score as f64), *at, *score))
+        .collect()
+}
+
+fn polyline(points: &[(f64, f64, i64, i64)]) -> String {
+    points
+        .iter()
+        .map(|(x, y, _, _)| format!("{x:.1},{y:.1}"))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// One dimension's self-scores over time, 1 to 4, oldest on the left.
 #[component]
 pub fn ScoreTrend(series: DimensionSeries) -> impl IntoView {
     let n = series.points.len();
-    let points: Vec<(f64, f64, i64, i64)> = series
+    let times = series
         .points
         .iter()
-        .enumerate()
-        .map(|(i, (_, at, score))| (x_of(i, n), y_of(*score as f64), *at, *score))
-        .collect();
-    let line = points
-        .iter()
-        .map(|(x, y, _, _)| format!("{x:.1},{y:.1}"))
-        .collect::<Vec<_>>()
-        .join(" ");
+        .chain(series.interviewer_points.iter())
+        .map(|p| p.1);
+    let (first, last) = times.fold((i64::MAX, i64::MIN), |(a, b), t| (a.min(t), b.max(t)));
+    let points = plot(&series.points, first, last);
+    let theirs = plot(&series.interviewer_points, first, last);
+    let line = polyline(&points);
+    let their_line = polyline(&theirs);
     let latest = series.points.last().map(|p| p.2);
     let first = series.points.first().map(|p| p.2);
     let trend = match (first, latest) {
@@ -45,18 +61,26 @@ pub fn ScoreTrend(series: DimensionSeries) -> impl IntoView {
         _ => "level",
     };
     let id = format!("trend-{}", series.key);
-    let description = format!(
-        "{} over {} attempts: {}. Latest {}.",
-        series.name,
-        n,
-        series
-            .points
+    let list = |points: &[(i64, i64, i64)]| {
+        points
             .iter()
             .map(|p| p.2.to_string())
             .collect::<Vec<_>>()
-            .join(", "),
+            .join(", ")
+    };
+    let mut description = format!(
+        "{} over {} attempts: {}. Latest {}.",
+        series.name,
+        n,
+        list(&series.points),
         latest.unwrap_or_default()
     );
+    if !theirs.is_empty() {
+        description.push_str(&format!(
+            " Interviewers: {}.",
+            list(&series.interviewer_points)
+        ));
+    }
     view! {
         <figure class="trend" data-dimension=series.key.clone()>
             <figcaption>
@@ -76,6 +100,15 @@ pub fn ScoreTrend(series: DimensionSeries) -> impl IntoView {
                         <line class="grid" x1=PAD_L x2=W - PAD_R y1=y.clone() y2=y></line>
                         <text class="axis" x=PAD_L - 8.0 y=label_y text-anchor="end">{s}</text>
                     }
+                }).collect_view()}
+                {(!theirs.is_empty()).then(|| view! {
+                    <polyline class="series-interviewer" points=their_line fill="none"></polyline>
+                })}
+                {theirs.iter().map(|(x, y, at, score)| view! {
+                    <rect class="point-interviewer" x=format!("{:.1}", x - 3.5) y=format!("{:.1}", y - 3.5)
+                        width="7" height="7">
+                        <title>{format!("Interviewer, {}: {score}", date(*at))}</title>
+                    </rect>
                 }).collect_view()}
                 <polyline class="series" points=line fill="none"></polyline>
                 {points.into_iter().map(|(x, y, at, score)| view! {

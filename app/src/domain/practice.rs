@@ -238,6 +238,8 @@ pub struct DimensionSeries {
     pub key: String,
     pub name: String,
     pub points: Vec<(i64, i64, i64)>,
+    /// The same dimension in interviewers' scorecards shared with the candidate.
+    pub interviewer_points: Vec<(i64, i64, i64)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

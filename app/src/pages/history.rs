@@ -38,6 +38,7 @@ fn HistoryView(h: History) -> impl IntoView {
     table_rows.sort_by_key(|r| (r.1, r.0));
     table_rows.dedup();
     let series = h.series.clone();
+    let has_interviewer = h.series.iter().any(|s| !s.interviewer_points.is_empty());
     let filter = h.filter.clone();
     let filtered = filter.topic.is_some() || filter.scenario.is_some();
     view! {
@@ -59,6 +60,12 @@ fn HistoryView(h: History) -> impl IntoView {
                     }.into_any()
                 } else {
                     view! {
+                        {has_interviewer.then(|| view! {
+                            <p class="chart-legend">
+                                <span class="legend-self">"\u{25cf} your self-scores"</span>
+                                <span class="legend-interviewer">"\u{25a0} interviewers' scores shared with you"</span>
+                            </p>
+                        })}
                         <div class="trends" id="score-trends">
                             {series.clone().into_iter().map(|s| view! { <ScoreTrend series=s/> }).collect_view()}
                         </div>

@@ -180,6 +180,7 @@ pub async fn history(
 ) -> Result<History, AppError> {
     let rubric = db::rubric::current(pool).await?;
     let scores = store::self_scores(pool, user_id).await?;
+    let interviewer = store::shared_interviewer_scores(pool, user_id).await?;
     let series = rubric
         .iter()
         .flat_map(|r| r.dimensions.iter())
@@ -187,6 +188,11 @@ pub async fn history(
             key: d.key.clone(),
             name: d.name.clone(),
             points: scores
+                .iter()
+                .filter(|s| s.2 == d.key)
+                .map(|s| (s.0, s.1, s.3))
+                .collect(),
+            interviewer_points: interviewer
                 .iter()
                 .filter(|s| s.2 == d.key)
                 .map(|s| (s.0, s.1, s.3))

@@ -440,6 +440,28 @@ pub async fn self_scores(
     .await
 }
 
+/// Every score in interviewers' scorecards shared with the candidate (amended ones replaced by
+/// their amendment), oldest first: (attempt id, submitted at, dimension, score).
+pub async fn shared_interviewer_scores(
+    pool: &SqlitePool,
+    candidate_id: i64,
+) -> Result<Vec<(i64, i64, String, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT a.id, c.submitted_at, ss.dimension_key, ss.score
+           FROM attempts a
+           JOIN scorecards c ON c.attempt_id = a.id AND c.kind = 'interviewer'
+           JOIN scorecard_scores ss ON ss.scorecard_id = c.id
+          WHERE a.candidate_id = $1
+            AND EXISTS (SELECT 1 FROM mock_session_items i
+                         WHERE i.attempt_id = a.id AND i.shared_at IS NOT NULL)
+            AND NOT EXISTS (SELECT 1 FROM scorecards x WHERE x.amends_id = c.id)
+          ORDER BY c.submitted_at, a.id",
+    )
+    .bind(candidate_id)
+    .fetch_all(pool)
+    .await
+}
+
 /// Self-scored attempts by scenario, oldest first: (scenario id, current topics, self mean).
 pub async fn scored_by_scenario(
     pool: &SqlitePool,
