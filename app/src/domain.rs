@@ -1,5 +1,6 @@
 //! Pure types and logic shared by the server and the browser: no I/O, unit-tested beside the code.
 pub mod account;
+pub mod agreement;
 pub mod error;
 pub mod library;
 pub mod policy;
