@@ -568,6 +568,7 @@ fn a_shared_scorecard_joins_the_candidates_history_and_schedule() {
         let page = app.send(request).await;
         assert_eq!(page.status, StatusCode::OK);
         assert!(page.body.contains("Score yourself"));
+        assert!(page.body.contains("You answered this out loud"));
         // Sharing needs the interviewer: the shadow cannot.
         let reply = app
             .call(

@@ -166,6 +166,7 @@ pub async fn get_attempt(id: i64) -> Result<Attempt, AppError> {
         submitted_at: core.submitted_at,
         duration_ms: core.duration_ms,
         stage,
+        mock: core.mode == "mock",
         key_points: if stage == Stage::Answering {
             vec![]
         } else {

@@ -159,6 +159,8 @@ pub struct Attempt {
     pub submitted_at: Option<i64>,
     pub duration_ms: Option<i64>,
     pub stage: Stage,
+    /// Answered out loud in a mock interview: there is no written answer.
+    pub mock: bool,
     pub key_points: Vec<KeyPoint>,
     /// The rubric to score with (scoring) or that was scored with (reviewed).
     pub dimensions: Vec<RubricDimension>,

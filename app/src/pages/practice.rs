@@ -346,12 +346,14 @@ fn Answering(a: Attempt) -> impl IntoView {
 
 /// The candidate's submitted answer, rendered.
 #[component]
-fn YourAnswer(html: String, duration_ms: Option<i64>) -> impl IntoView {
+fn YourAnswer(html: String, duration_ms: Option<i64>, mock: bool) -> impl IntoView {
     view! {
         <section class="your-answer" aria-labelledby="your-answer-heading">
             <h2 id="your-answer-heading">"Your answer"</h2>
             {duration_ms.map(|d| view! { <p class="hint">{format!("Answered in {}", clock(d))}</p> })}
-            {if html.trim().is_empty() {
+            {if mock {
+                view! { <p class="hint">"You answered this out loud, in a mock interview: score how it went."</p> }.into_any()
+            } else if html.trim().is_empty() {
                 view! { <p class="hint">"(empty)"</p> }.into_any()
             } else {
                 view! { <div class="prose answer-text" inner_html=html></div> }.into_any()
@@ -367,7 +369,7 @@ fn Scoring(a: Attempt) -> impl IntoView {
     view! {
         <div class="scoring">
             <Prompt html=a.prompt_html.clone()/>
-            <YourAnswer html=a.answer_html.clone() duration_ms=a.duration_ms/>
+            <YourAnswer html=a.answer_html.clone() duration_ms=a.duration_ms mock=a.mock/>
             <section aria-labelledby="score-heading">
                 <h2 id="score-heading">"Score yourself"</h2>
                 <p>
@@ -523,7 +525,7 @@ fn Reviewed(a: Attempt) -> impl IntoView {
                 </div>
             </section>
 
-            <YourAnswer html=a.answer_html.clone() duration_ms=a.duration_ms/>
+            <YourAnswer html=a.answer_html.clone() duration_ms=a.duration_ms mock=a.mock/>
             <Prompt html=a.prompt_html.clone()/>
 
             <section aria-labelledby="key-heading" class="answer-key">
