@@ -152,7 +152,7 @@ pub fn ConsoleBoard(
             <section aria-labelledby="follow-ups-heading" id="follow-ups">
                 <h2 id="follow-ups-heading">"Follow-up questions"</h2>
                 <ol class="console-follow-ups">
-                    <For each=move || follow_ups.get() key=|f| (f.position, f.revealed) let:f>
+                    {move || follow_ups.get().into_iter().map(|f| {
                         {
                             let position = f.position;
                             let is_suggested = {
@@ -185,7 +185,7 @@ pub fn ConsoleBoard(
                                 </li>
                             }
                         }
-                    </For>
+                    }).collect_view()}
                 </ol>
             </section>
         </div>
@@ -202,13 +202,24 @@ fn browser_now() -> i64 {
     not(feature = "hydrate"),
     allow(dead_code, reason = "set by the browser code")
 )]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 enum Link {
     /// Server-rendered: reload to catch up.
     Static,
     Live,
     Reconnecting,
     Ended,
+}
+
+impl Link {
+    fn key(self) -> &'static str {
+        match self {
+            Link::Static => "static",
+            Link::Live => "live",
+            Link::Reconnecting => "reconnecting",
+            Link::Ended => "ended",
+        }
+    }
 }
 
 /// The candidate's screen: the prompt, the follow-ups revealed so far, the clock. Hydrated, it
@@ -252,7 +263,7 @@ pub fn LiveScreen(token: String, initial: CandidateScreen) -> impl IntoView {
         Link::Ended => "This interview has ended. Thank you!",
     };
     view! {
-        <div class="live-screen" data-link=move || format!("{:?}", link.get()).to_lowercase()>
+        <div class="live-screen" data-link=move || link.get().key()>
             <div class="attempt-bar">
                 <p class="timer-display" role="timer" aria-atomic="true">
                     {move || format!("This scenario {}", clock(now.get() - screen.with(|s| s.item_started_at)))}
