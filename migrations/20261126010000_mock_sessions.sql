@@ -4,8 +4,9 @@
 CREATE TABLE mock_sessions (
     id              INTEGER PRIMARY KEY,
     interviewer_id  INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
-    -- the candidate's account, or a guest named here
-    candidate_id    INTEGER REFERENCES users (id) ON DELETE SET NULL,
+    -- the candidate's account, or a guest named here. The session is about the candidate:
+    -- deleting their account deletes it (as it deletes their attempts and scorecards about them).
+    candidate_id    INTEGER REFERENCES users (id) ON DELETE CASCADE,
     guest_name      TEXT,
     guest_email     TEXT,
     -- the join link's secret (256 random bits, hex); the interviewer can show it again

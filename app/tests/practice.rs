@@ -255,7 +255,11 @@ fn bad_input_gets_a_clear_error_and_changes_nothing() {
             .await;
         assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(empty.body.contains("Write an answer before submitting it."));
-        assert_eq!(answer_of(&app, attempt).await.1, None);
+        assert_eq!(
+            answer_of(&app, attempt).await,
+            ("kept".to_string(), None),
+            "the refused submit left the saved draft alone"
+        );
 
         // A 2 MB answer: refused before anything is written.
         app.call(

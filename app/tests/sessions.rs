@@ -361,6 +361,22 @@ fn live_state_is_in_the_database() {
         assert_eq!(count(&app.pool, "mock_marks").await, 2);
         assert_eq!(count(&app.pool, "mock_reveals").await, 1);
 
+        // The candidate's open mock attempt is not a practice draft: practising the same
+        // scenario meanwhile starts a practice attempt.
+        let start = app
+            .call(
+                app::api::practice::StartAttempt::PATH,
+                "slug=predictions-wrong-200-ok&version=1",
+                Some(&c.candidate),
+            )
+            .await;
+        assert!(support::succeeded(&start), "{}", start.body);
+        let mode: String = sqlx::query_scalar("SELECT mode FROM attempts ORDER BY id DESC LIMIT 1")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+        assert_eq!(mode, "practice");
+
         // Moving on shows the next scenario on the candidate's screen, with no questions yet.
         let next = app
             .call(
@@ -496,6 +512,10 @@ fn a_shared_scorecard_joins_the_candidates_history_and_schedule() {
         let form = scorecard_form(&app, c.session, 0, 2).await;
         app.call(SubmitSessionScorecard::PATH, &form, Some(&c.interviewer))
             .await;
+        // The shadow's own scorecard is not the interviewer's to share.
+        let shadow_form = scorecard_form(&app, c.session, 0, 4).await;
+        app.call(SubmitSessionScorecard::PATH, &shadow_form, Some(&c.shadow))
+            .await;
         app.call(
             EndSession::PATH,
             &format!("session_id={}", c.session),
@@ -578,6 +598,17 @@ fn a_shared_scorecard_joins_the_candidates_history_and_schedule() {
             )
             .await;
         assert_eq!(reply.status, StatusCode::FORBIDDEN);
+
+        // The candidate may delete their account: the session about them goes with it.
+        let cat: i64 = sqlx::query_scalar("SELECT id FROM users WHERE email = 'cat@example.com'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+        app::server::db::users::delete(&app.pool, cat)
+            .await
+            .unwrap();
+        assert_eq!(count(&app.pool, "mock_sessions").await, 0);
+        assert_eq!(count(&app.pool, "attempts").await, 0);
     })
 }
 
@@ -609,6 +640,19 @@ fn setting_up_a_session_checks_every_field() {
         }
         assert_eq!(count(&app.pool, "mock_sessions").await, 0);
         assert_eq!(count(&app.pool, "attempts").await, 0);
+
+        create_user(&app.pool, "ian@example.com", Role::Interviewer).await;
+        let reply = app
+            .call(
+                CreateSession::PATH,
+                "candidate_email=ian%40example.com&shadow_email=ian%40example.com&level=staff",
+                Some(&ivy),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(reply
+            .body
+            .contains("The candidate cannot shadow their own interview."));
 
         // Candidates do not run sessions.
         let reply = app

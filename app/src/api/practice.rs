@@ -221,15 +221,16 @@ pub async fn save_answer(
             "This answer has already been submitted and can no longer change.".into(),
         )
     };
-    if !submit || answer.trim().is_empty() {
+    if submit && answer.trim().is_empty() {
+        // Refused before anything is written: the saved draft stays as it was.
+        return Err(AppError::invalid(
+            "answer",
+            "Write an answer before submitting it.",
+        ));
+    }
+    if !submit {
         if !store::save_draft(pool, attempt_id, &answer, now).await? {
             return Err(closed());
-        }
-        if submit {
-            return Err(AppError::invalid(
-                "answer",
-                "Write an answer before submitting it.",
-            ));
         }
         leptos_axum::redirect(&format!("/practice/{attempt_id}?saved=1"));
         return Ok(());

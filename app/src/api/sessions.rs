@@ -245,6 +245,12 @@ pub async fn create_session(
     let mut shadow_ids = Vec::new();
     if !shadow_email.trim().is_empty() {
         match db::users::credentials(pool, shadow_email.trim()).await? {
+            Some(a) if a.active && candidate_id == Some(a.id) => {
+                invalid = invalid.field(
+                    "shadow_email",
+                    "The candidate cannot shadow their own interview.",
+                );
+            }
             Some(a) if a.active && a.id != me.id => {
                 let role = db::users::get(pool, a.id).await?.map(|u| u.user.role);
                 if matches!(role, Some(Role::Interviewer | Role::TeamLead | Role::Admin)) {

@@ -34,8 +34,9 @@ impl Hub {
     }
 }
 
-/// GET /join/{token}/events: a `revision` event now and after every change, `ended` when the
-/// session ends. 404 for an unknown token, 410 for an ended session.
+/// GET /join/{token}/events: a `revision` event now and after every change (ending the session
+/// is one: the screen then reads the end and closes the stream). 404 for an unknown token, 410
+/// for an ended session.
 pub async fn events(State(state): State<AppState>, Path(token): Path<String>) -> Response {
     let head = match sessions::by_token(&state.pool, &token).await {
         Ok(Some(head)) => head,

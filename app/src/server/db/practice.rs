@@ -41,6 +41,7 @@ pub async fn open_draft(
     sqlx::query_scalar(
         "SELECT a.id FROM attempts a JOIN scenario_versions v ON v.id = a.scenario_version_id
           WHERE a.candidate_id = $1 AND v.scenario_id = $2 AND a.submitted_at IS NULL
+            AND a.mode = 'practice'
           ORDER BY a.id DESC LIMIT 1",
     )
     .bind(candidate_id)
@@ -235,7 +236,9 @@ pub async fn scorecards(
            FROM scorecards c LEFT JOIN users u ON u.id = c.scorer_id
           WHERE c.attempt_id = $1 AND ($2 = 0 OR ((c.kind = 'self' OR (c.kind = 'interviewer'
                 AND EXISTS (SELECT 1 FROM mock_session_items i
-                             WHERE i.attempt_id = c.attempt_id AND i.shared_at IS NOT NULL)))
+                  JOIN mock_sessions m ON m.id = i.session_id
+                 WHERE i.attempt_id = c.attempt_id AND i.shared_at IS NOT NULL
+                   AND m.interviewer_id = c.scorer_id)))
                 AND NOT EXISTS (SELECT 1 FROM scorecards x WHERE x.amends_id = c.id)))
           ORDER BY c.submitted_at, c.id",
     )
@@ -383,7 +386,9 @@ pub async fn rows(
                   WHERE c.attempt_id = a.id AND c.kind = 'interviewer'
                     AND NOT EXISTS (SELECT 1 FROM scorecards x WHERE x.amends_id = c.id)
                     AND EXISTS (SELECT 1 FROM mock_session_items i
-                                 WHERE i.attempt_id = a.id AND i.shared_at IS NOT NULL))
+                  JOIN mock_sessions m ON m.id = i.session_id
+                 WHERE i.attempt_id = a.id AND i.shared_at IS NOT NULL
+                   AND m.interviewer_id = c.scorer_id))
                   AS interviewer_mean
            FROM attempts a
            JOIN scenario_versions v ON v.id = a.scenario_version_id
@@ -453,7 +458,9 @@ pub async fn shared_interviewer_scores(
            JOIN scorecard_scores ss ON ss.scorecard_id = c.id
           WHERE a.candidate_id = $1
             AND EXISTS (SELECT 1 FROM mock_session_items i
-                         WHERE i.attempt_id = a.id AND i.shared_at IS NOT NULL)
+                  JOIN mock_sessions m ON m.id = i.session_id
+                 WHERE i.attempt_id = a.id AND i.shared_at IS NOT NULL
+                   AND m.interviewer_id = c.scorer_id)
             AND NOT EXISTS (SELECT 1 FROM scorecards x WHERE x.amends_id = c.id)
           ORDER BY c.submitted_at, a.id",
     )
