@@ -13,7 +13,7 @@ use crate::{
     domain::{
         error::Invalid,
         policy::Action,
-        practice::{Mark, ScorerKind, Stage, MAX_ANSWER_CHARS, TIME_LIMITS_MIN},
+        practice::{ScorerKind, Stage, MAX_ANSWER_CHARS, TIME_LIMITS_MIN},
     },
     server::{
         auth::{asker, Asker},
@@ -270,46 +270,13 @@ pub async fn submit_self_score(
         .await?
         .ok_or_else(|| AppError::internal(format!("attempt {attempt_id}: version missing")))?;
 
-    let mut invalid = Invalid::default();
-    for (k, v) in scores.iter() {
-        invalid = invalid.keep(&format!("scores[{k}]"), v);
-    }
-    for (k, v) in marks.iter() {
-        invalid = invalid.keep(&format!("marks[{k}]"), v);
-    }
-    let mut chosen = Vec::new();
-    for d in &rubric.dimensions {
-        match scores.get(&d.key).map(|v| v.trim().parse::<i64>()) {
-            Some(Ok(s)) if (1..=4).contains(&s) => chosen.push((d.key.clone(), s)),
-            None => {
-                invalid = invalid.field(
-                    &format!("scores[{}]", d.key),
-                    format!("Score {} from 1 to 4.", d.name),
-                )
-            }
-            Some(_) => {
-                invalid = invalid.field(
-                    &format!("scores[{}]", d.key),
-                    format!("{}: a score is a whole number from 1 to 4.", d.name),
-                )
-            }
-        }
-    }
-    let mut ticked = Vec::new();
-    for k in &detail.key_points {
-        match marks.get(&k.key).map(|m| Mark::parse(m.trim())) {
-            Some(Some(m)) => ticked.push((k.key.clone(), m)),
-            _ => {
-                invalid = invalid.field(
-                    &format!("marks[{}]", k.key),
-                    format!(
-                        "Mark \u{201c}{}\u{201d} as covered, partly or missed.",
-                        k.label
-                    ),
-                )
-            }
-        }
-    }
+    let (chosen, ticked, invalid) = crate::domain::practice::read_scorecard(
+        &rubric.dimensions,
+        &detail.key_points,
+        &scores,
+        &marks,
+        Invalid::default(),
+    );
     let unknown = scores
         .keys()
         .any(|k| !rubric.dimensions.iter().any(|d| &d.key == k))

@@ -546,49 +546,16 @@ pub async fn submit_session_scorecard(
         .await?
         .ok_or(AppError::NotFound)?;
 
-    let mut invalid = Invalid::default()
-        .keep("recommendation", &recommendation)
-        .keep("target_level", &target_level)
-        .keep("reason", &reason);
-    for (k, v) in scores.iter() {
-        invalid = invalid.keep(&format!("scores[{k}]"), v);
-    }
-    for (k, v) in marks.iter() {
-        invalid = invalid.keep(&format!("marks[{k}]"), v);
-    }
-    let mut chosen = Vec::new();
-    for d in &rubric.dimensions {
-        match scores.get(&d.key).map(|v| v.trim().parse::<i64>()) {
-            Some(Ok(s)) if (1..=4).contains(&s) => chosen.push((d.key.clone(), s)),
-            None => {
-                invalid = invalid.field(
-                    &format!("scores[{}]", d.key),
-                    format!("Score {} from 1 to 4.", d.name),
-                )
-            }
-            Some(_) => {
-                invalid = invalid.field(
-                    &format!("scores[{}]", d.key),
-                    format!("{}: a score is a whole number from 1 to 4.", d.name),
-                )
-            }
-        }
-    }
-    let mut ticked = Vec::new();
-    for k in &detail.key_points {
-        match marks.get(&k.key).map(|m| Mark::parse(m.trim())) {
-            Some(Some(m)) => ticked.push((k.key.clone(), m)),
-            _ => {
-                invalid = invalid.field(
-                    &format!("marks[{}]", k.key),
-                    format!(
-                        "Mark \u{201c}{}\u{201d} as covered, partly or missed.",
-                        k.label
-                    ),
-                )
-            }
-        }
-    }
+    let (chosen, ticked, mut invalid) = crate::domain::practice::read_scorecard(
+        &rubric.dimensions,
+        &detail.key_points,
+        &scores,
+        &marks,
+        Invalid::default()
+            .keep("recommendation", &recommendation)
+            .keep("target_level", &target_level)
+            .keep("reason", &reason),
+    );
     if !rubric
         .recommendations
         .iter()

@@ -1,8 +1,10 @@
 //! Practice: attempts, scorecards, history and what to practise next, as sent to the views; and
 //! the rules for what a candidate may submit.
+use super::error::Invalid;
 use super::library::{KeyPoint, RubricDimension, Section};
 use super::taxonomy::Topic;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// Longest answer accepted, in characters: a long 30-minute written answer is a third of this.
 pub const MAX_ANSWER_CHARS: usize = 40_000;
@@ -281,6 +283,60 @@ pub struct Comparison {
     pub sides: [Attempt; 2],
     /// All attempts of the scenario, to pick others.
     pub choices: Vec<AttemptRow>,
+}
+
+/// A scorecard's scores, (dimension key, 1 to 4), in rubric order.
+pub type Scores = Vec<(String, i64)>;
+/// A scorecard's key-point marks, (key point key, mark), in key-point order.
+pub type Marks = Vec<(String, Mark)>;
+
+/// Read the `scores[key]` and `marks[key]` fields of a scorecard form against the rubric's
+/// dimensions and the scenario's key points: every dimension a whole number 1 to 4, every key
+/// point covered / partly / missed. What was chosen is kept in `invalid` (to show the form again)
+/// and each problem is added to it, named by its field.
+pub fn read_scorecard(
+    dimensions: &[RubricDimension],
+    key_points: &[KeyPoint],
+    scores: &BTreeMap<String, String>,
+    marks: &BTreeMap<String, String>,
+    mut invalid: Invalid,
+) -> (Scores, Marks, Invalid) {
+    for (k, v) in scores {
+        invalid = invalid.keep(&format!("scores[{k}]"), v);
+    }
+    for (k, v) in marks {
+        invalid = invalid.keep(&format!("marks[{k}]"), v);
+    }
+    let mut chosen = Vec::new();
+    for d in dimensions {
+        let field = format!("scores[{}]", d.key);
+        match scores.get(&d.key).map(|v| v.trim().parse::<i64>()) {
+            Some(Ok(s)) if (1..=4).contains(&s) => chosen.push((d.key.clone(), s)),
+            None => invalid = invalid.field(&field, format!("Score {} from 1 to 4.", d.name)),
+            Some(_) => {
+                invalid = invalid.field(
+                    &field,
+                    format!("{}: a score is a whole number from 1 to 4.", d.name),
+                )
+            }
+        }
+    }
+    let mut ticked = Vec::new();
+    for k in key_points {
+        match marks.get(&k.key).map(|m| Mark::parse(m.trim())) {
+            Some(Some(m)) => ticked.push((k.key.clone(), m)),
+            _ => {
+                invalid = invalid.field(
+                    &format!("marks[{}]", k.key),
+                    format!(
+                        "Mark \u{201c}{}\u{201d} as covered, partly or missed.",
+                        k.label
+                    ),
+                )
+            }
+        }
+    }
+    (chosen, ticked, invalid)
 }
 
 /// The FSRS rating (1 Again, 2 Hard, 3 Good, 4 Easy) a rubric mean stands for: the nearest.

@@ -33,9 +33,52 @@ pub fn set_page_csp() {
     }
 }
 
+/// The nonce Leptos put on the page's hydration script, if any.
+fn nonce_in(html: &[u8]) -> Option<String> {
+    const MARK: &[u8] = b"nonce=\"";
+    let start = html.windows(MARK.len()).position(|w| w == MARK)? + MARK.len();
+    let len = html[start..].iter().position(|b| *b == b'"')?;
+    let nonce = std::str::from_utf8(&html[start..start + len]).ok()?;
+    nonce
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"+/=-_".contains(&b))
+        .then(|| nonce.to_string())
+}
+
+/// An HTML page whose render did not set its CSP (now and then the page's response options
+/// come back without the header): read the nonce from the page itself, so the page keeps its
+/// styles and scripts rather than falling under the non-page policy.
+async fn page_csp_from_body(res: Response) -> Response {
+    let (mut parts, body) = res.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 16 * 1024 * 1024).await else {
+        return (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "The page could not be sent.",
+        )
+            .into_response();
+    };
+    let csp = match nonce_in(&bytes) {
+        Some(nonce) => page_csp(&nonce),
+        None => page_csp("none"),
+    };
+    tracing::warn!("page rendered without its CSP header; set from the page's nonce");
+    if let Ok(value) = HeaderValue::from_str(&csp) {
+        parts.headers.insert(header::CONTENT_SECURITY_POLICY, value);
+    }
+    Response::from_parts(parts, axum::body::Body::from(bytes))
+}
+
 /// Adds the baseline security headers to every response.
 pub async fn headers(State(settings): State<Arc<Settings>>, req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
+    let is_html = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if is_html && !res.headers().contains_key(header::CONTENT_SECURITY_POLICY) {
+        res = page_csp_from_body(res).await;
+    }
     let h = res.headers_mut();
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
@@ -145,6 +188,19 @@ fn is_same_site(headers: &HeaderMap, public_url: &str) -> bool {
                 })
         }
         Some(Err(_)) => false,
+    }
+}
+
+#[cfg(test)]
+mod nonce_tests {
+    use super::nonce_in;
+
+    #[test]
+    fn the_nonce_is_read_from_the_hydration_script() {
+        let html = br#"<head><script type="module" nonce="aB3+/x=">import</script>"#;
+        assert_eq!(nonce_in(html).as_deref(), Some("aB3+/x="));
+        assert_eq!(nonce_in(b"<p>no script</p>"), None);
+        assert_eq!(nonce_in(br#"nonce="a'b""#), None, "only nonce characters");
     }
 }
 

@@ -201,6 +201,16 @@ pub async fn insert_scorecard(
         sqlx::Error::Database(ref d) if d.is_unique_violation() => ScorecardError::AlreadyScored,
         e => ScorecardError::Db(e),
     })?;
+    insert_scores_and_marks(conn, id, card).await?;
+    Ok(id)
+}
+
+/// The scores and marks of scorecard `id`, as the new card holds them.
+pub async fn insert_scores_and_marks(
+    conn: &mut SqliteConnection,
+    id: i64,
+    card: &NewScorecard<'_>,
+) -> Result<(), sqlx::Error> {
     for (key, score) in card.scores {
         sqlx::query(
             "INSERT INTO scorecard_scores (scorecard_id, dimension_key, score) VALUES ($1, $2, $3)",
@@ -221,7 +231,7 @@ pub async fn insert_scorecard(
         .execute(&mut *conn)
         .await?;
     }
-    Ok(id)
+    Ok(())
 }
 
 /// The scorecards of an attempt as its candidate sees them (`for_candidate`), or all of them,

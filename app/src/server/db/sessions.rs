@@ -440,26 +440,7 @@ pub async fn insert_interviewer_card(
     .bind(card.now)
     .fetch_one(&mut *conn)
     .await?;
-    for (key, score) in card.scores {
-        sqlx::query(
-            "INSERT INTO scorecard_scores (scorecard_id, dimension_key, score) VALUES ($1, $2, $3)",
-        )
-        .bind(id)
-        .bind(key)
-        .bind(score)
-        .execute(&mut *conn)
-        .await?;
-    }
-    for (key, mark) in card.marks {
-        sqlx::query(
-            "INSERT INTO scorecard_marks (scorecard_id, key_point_key, mark) VALUES ($1, $2, $3)",
-        )
-        .bind(id)
-        .bind(key)
-        .bind(mark.key())
-        .execute(&mut *conn)
-        .await?;
-    }
+    super::practice::insert_scores_and_marks(conn, id, card).await?;
     Ok(id)
 }
 
