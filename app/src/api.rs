@@ -3,4 +3,5 @@ pub mod account;
 pub mod admin;
 pub mod library;
 pub mod practice;
+pub mod scorecards;
 pub mod sessions;

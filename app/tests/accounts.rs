@@ -6,7 +6,7 @@
 )]
 mod support;
 
-use app::api::{account::*, admin::*, library::*, practice::*, sessions::*};
+use app::api::{account::*, admin::*, library::*, practice::*, scorecards::*, sessions::*};
 use app::domain::account::Role;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};

@@ -7,9 +7,10 @@
 )]
 mod support;
 
+use app::api::scorecards::{ShareScorecard, SubmitSessionScorecard};
 use app::api::sessions::{
     AutosaveSessionNotes, CreateSession, EndSession, GoToScenario, JoinScreen, MarkKeyPoint,
-    RevealFollowUp, SessionConsole, ShareScorecard, SubmitSessionScorecard,
+    RevealFollowUp, SessionConsole,
 };
 use app::domain::account::Role;
 use axum::http::StatusCode;

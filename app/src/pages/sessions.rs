@@ -1,8 +1,9 @@
 //! Mock interview sessions: the interviewer's list and set-up form, the live console, and the
 //! candidate's screen behind the join link.
+use crate::api::scorecards::{ShareScorecard, SubmitSessionScorecard};
 use crate::api::sessions::{
     join_screen, list_sessions, session_console, CreateSession, EndSession, GoToScenario,
-    SaveSessionNotes, ShareScorecard, SubmitSessionScorecard,
+    SaveSessionNotes,
 };
 use crate::components::breadcrumb::Breadcrumb;
 use crate::components::form::{field_error, kept_value, FormError, Notice};
