@@ -28,6 +28,13 @@ pub enum Action {
         interviewer_id: i64,
         is_shadow: bool,
     },
+    /// Open calibration at all: interviewers, team leads, admins (then per team, below).
+    Calibrate,
+    /// See a team's exercises and score them blind: members of that team only.
+    CalibrateInTeam { is_member: bool },
+    /// Create and reveal a team's exercises, see its dashboard and export, confirm raters as
+    /// qualified: that team's leads only (an admin who does not lead it sees nothing of it).
+    LeadTeam { is_lead: bool },
 }
 
 /// `Ok` when `user` (None: not signed in) may do `action`; otherwise the error to answer with:
@@ -48,6 +55,15 @@ pub fn authorize(user: Option<&CurrentUser>, action: Action) -> Result<(), AppEr
             interviewer_id,
             is_shadow,
         } => user.is_some_and(|u| u.id == interviewer_id || is_shadow),
+        Action::Calibrate => {
+            matches!(role, Some(Role::Interviewer | Role::TeamLead | Role::Admin))
+        }
+        Action::CalibrateInTeam { is_member } => {
+            is_member && matches!(role, Some(Role::Interviewer | Role::TeamLead | Role::Admin))
+        }
+        Action::LeadTeam { is_lead } => {
+            is_lead && matches!(role, Some(Role::Interviewer | Role::TeamLead | Role::Admin))
+        }
     };
     match (allowed, user) {
         (true, _) => Ok(()),
@@ -124,6 +140,38 @@ mod tests {
         };
         assert_eq!(authorize(Some(&user(Role::Interviewer)), shadow), Ok(()));
         assert_eq!(authorize(None, shadow), Err(AppError::Unauthenticated));
+    }
+
+    #[test]
+    fn a_teams_calibration_is_its_members_and_leads_alone() {
+        let member = Action::CalibrateInTeam { is_member: true };
+        let outsider = Action::CalibrateInTeam { is_member: false };
+        assert_eq!(authorize(Some(&user(Role::Interviewer)), member), Ok(()));
+        // Not even an admin sees a team they are not on.
+        assert_eq!(
+            authorize(Some(&user(Role::Admin)), outsider),
+            Err(AppError::Forbidden)
+        );
+        // A candidate added to a team by mistake still does not rate.
+        assert_eq!(
+            authorize(Some(&user(Role::Candidate)), member),
+            Err(AppError::Forbidden)
+        );
+        assert_eq!(
+            authorize(
+                Some(&user(Role::Interviewer)),
+                Action::LeadTeam { is_lead: false }
+            ),
+            Err(AppError::Forbidden)
+        );
+        assert_eq!(
+            authorize(
+                Some(&user(Role::Interviewer)),
+                Action::LeadTeam { is_lead: true }
+            ),
+            Ok(())
+        );
+        assert_eq!(authorize(None, member), Err(AppError::Unauthenticated));
     }
 
     #[test]
