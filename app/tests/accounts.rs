@@ -6,7 +6,9 @@
 )]
 mod support;
 
-use app::api::{account::*, admin::*, library::*, practice::*, scorecards::*, sessions::*};
+use app::api::{
+    account::*, admin::*, calibration::*, library::*, practice::*, scorecards::*, sessions::*,
+};
 use app::domain::account::Role;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
@@ -367,6 +369,8 @@ enum Allowed {
     /// interviewers, team leads and admins
     Interviewers,
     Admin,
+    /// a lead of that team only: refused for every caller of this table (on no team)
+    TeamLeads,
 }
 
 #[test]
@@ -463,6 +467,26 @@ fn every_server_function_admits_exactly_the_roles_it_should() {
                 "session_id=999999&position=0",
             ),
             (JoinScreen::PATH, Everyone, "token=nope"),
+            (CalibrationOverview::PATH, Interviewers, ""),
+            (
+                CreateExercise::PATH,
+                TeamLeads,
+                "team_id=999999&title=x&reference=y",
+            ),
+            (GetExercise::PATH, Interviewers, "id=999999"),
+            (SubmitRating::PATH, Interviewers, "exercise_id=999999"),
+            (RevealExercise::PATH, Interviewers, "exercise_id=999999"),
+            (CalibrationDashboard::PATH, TeamLeads, "team_id=999999"),
+            (
+                SetQualified::PATH,
+                TeamLeads,
+                "team_id=999999&user_id=1&qualified=yes",
+            ),
+            (
+                CalibrationConsent::PATH,
+                SignedIn,
+                "attempt_id=999999&consent=yes",
+            ),
             // Last, because it ends the caller's session.
             (SignOut::PATH, Everyone, ""),
         ];
@@ -493,6 +517,7 @@ fn every_server_function_admits_exactly_the_roles_it_should() {
                         matches!(role, Some(Role::Interviewer | Role::TeamLead | Role::Admin))
                     }
                     Admin => *role == Some(Role::Admin),
+                    TeamLeads => false,
                 };
                 let refused = matches!(
                     reply.status,

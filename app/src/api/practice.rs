@@ -167,6 +167,7 @@ pub async fn get_attempt(id: i64) -> Result<Attempt, AppError> {
         duration_ms: core.duration_ms,
         stage,
         mock: core.mode == "mock",
+        calibration_consent_at: core.calibration_consent_at,
         key_points: if stage == Stage::Answering {
             vec![]
         } else {

@@ -163,6 +163,8 @@ pub struct Attempt {
     pub stage: Stage,
     /// Answered out loud in a mock interview: there is no written answer.
     pub mock: bool,
+    /// Mock only: when the candidate agreed to the interviewer's team using it for calibration.
+    pub calibration_consent_at: Option<i64>,
     pub key_points: Vec<KeyPoint>,
     /// The rubric to score with (scoring) or that was scored with (reviewed).
     pub dimensions: Vec<RubricDimension>,

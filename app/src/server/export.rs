@@ -36,6 +36,98 @@ pub async fn my_attempts_csv(State(state): State<AppState>, session: Session) ->
     }
 }
 
+/// GET /calibration/teams/{id}/export.csv: every calibration score of the team's revealed
+/// exercises in tidy form (one row per rater x dimension x exercise); its leads only.
+pub async fn team_calibration_csv(
+    State(state): State<AppState>,
+    session: Session,
+    axum::extract::Path(team): axum::extract::Path<i64>,
+) -> Response {
+    let csv = async {
+        let user = session::current_user(&session, &state.pool).await?;
+        authorize(user.as_ref(), Action::Calibrate)?;
+        let user = user.ok_or(AppError::Unauthenticated)?;
+        let membership = super::db::calibration::membership(&state.pool, team, user.id).await?;
+        authorize(
+            Some(&user),
+            Action::LeadTeam {
+                is_lead: membership == Some(true),
+            },
+        )?;
+        calibration_csv(&state.pool, team).await
+    };
+    match csv.await {
+        Ok(body) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"mlops-coach-calibration.csv\"",
+                ),
+                (header::CACHE_CONTROL, "no-store"),
+            ],
+            body,
+        )
+            .into_response(),
+        Err(e) => failed(e),
+    }
+}
+
+async fn calibration_csv(pool: &sqlx::SqlitePool, team: i64) -> Result<String, AppError> {
+    use super::practice::{defuse, iso};
+    use crate::domain::agreement::median;
+    let rows = super::db::calibration::export_rows(pool, team).await?;
+    let mut out = csv::Writer::from_writer(Vec::new());
+    out.write_record([
+        "exercise_id",
+        "exercise",
+        "scenario",
+        "revealed_at",
+        "rater_id",
+        "rater",
+        "submitted_at",
+        "dimension",
+        "score",
+        "team_median",
+        "deviation_from_median",
+        "expert_score",
+        "deviation_from_expert",
+    ])
+    .map_err(AppError::internal)?;
+    for r in &rows {
+        let same: Vec<f64> = rows
+            .iter()
+            .filter(|o| o.exercise_id == r.exercise_id && o.dimension_key == r.dimension_key)
+            .map(|o| o.score as f64)
+            .collect();
+        let mid = median(&same);
+        let number = |v: Option<f64>| v.map(|v| format!("{v}")).unwrap_or_default();
+        out.write_record([
+            r.exercise_id.to_string(),
+            defuse(&r.title),
+            defuse(&r.scenario),
+            r.revealed_at.map(iso).unwrap_or_default(),
+            r.rater_id.map(|i| i.to_string()).unwrap_or_default(),
+            defuse(
+                r.rater
+                    .as_deref()
+                    .unwrap_or(super::db::calibration::FORMER_MEMBER),
+            ),
+            iso(r.submitted_at),
+            defuse(&r.dimension_key),
+            r.score.to_string(),
+            number(mid),
+            number(mid.map(|m| r.score as f64 - m)),
+            r.expert.map(|e| e.to_string()).unwrap_or_default(),
+            r.expert
+                .map(|e| (r.score - e).to_string())
+                .unwrap_or_default(),
+        ])
+        .map_err(AppError::internal)?;
+    }
+    String::from_utf8(out.into_inner().map_err(AppError::internal)?).map_err(AppError::internal)
+}
+
 fn failed(e: AppError) -> Response {
     let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     (status, e.to_string()).into_response()
@@ -93,6 +185,19 @@ async fn export(state: &AppState, session: &Session) -> Result<String, AppError>
             })).collect::<Vec<_>>(),
         }));
     }
+    let calibration: Vec<_> = super::db::calibration::ratings_by(&state.pool, user.id)
+        .await?
+        .into_iter()
+        .map(|r| {
+            json!({
+                "exercise": r.exercise,
+                "team": r.team,
+                "submitted_at_ms": r.submitted_at,
+                "notes": r.notes,
+                "scores": r.scores,
+            })
+        })
+        .collect();
     let data = json!({
         "exported_at_ms": now_millis(),
         "account": {
@@ -105,6 +210,7 @@ async fn export(state: &AppState, session: &Session) -> Result<String, AppError>
         },
         "teams": teams,
         "attempts": attempts,
+        "calibration_ratings": calibration,
     });
     serde_json::to_string_pretty(&data).map_err(AppError::internal)
 }

@@ -77,6 +77,10 @@ pub fn router(state: AppState) -> Router {
     Router::<AppState>::new()
         .route("/account/export.json", get(export::my_data))
         .route("/history/export.csv", get(export::my_attempts_csv))
+        .route(
+            "/calibration/teams/{team}/export.csv",
+            get(export::team_calibration_csv),
+        )
         .route("/join/{token}/events", get(super::live::events))
         .leptos_routes_with_context(&state, routes, context.clone(), page_shell)
         .fallback(leptos_axum::file_and_error_handler_with_context::<

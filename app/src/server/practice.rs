@@ -306,7 +306,7 @@ pub async fn export_csv(pool: &SqlitePool, user_id: i64) -> Result<String, AppEr
 }
 
 /// A cell a spreadsheet would run as a formula gets a leading apostrophe (CSV injection).
-fn defuse(cell: &str) -> String {
+pub(crate) fn defuse(cell: &str) -> String {
     if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{cell}")
     } else {
@@ -314,7 +314,7 @@ fn defuse(cell: &str) -> String {
     }
 }
 
-fn iso(ms: i64) -> String {
+pub(crate) fn iso(ms: i64) -> String {
     chrono::DateTime::from_timestamp_millis(ms)
         .map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
         .unwrap_or_default()

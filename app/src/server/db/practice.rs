@@ -92,6 +92,8 @@ pub struct AttemptCore {
     pub draft_saved_at: i64,
     pub submitted_at: Option<i64>,
     pub duration_ms: Option<i64>,
+    /// mock attempts: when the candidate agreed to calibration use, if they did
+    pub calibration_consent_at: Option<i64>,
 }
 
 impl AttemptCore {
@@ -112,7 +114,7 @@ pub async fn core(pool: &SqlitePool, id: i64) -> Result<Option<AttemptCore>, sql
                 (SELECT group_concat(t.topic, ',') FROM scenario_version_topics t
                   WHERE t.version_id = v.id) AS topics,
                 v.prompt_html, a.time_limit_s, a.answer_md, a.started_at, a.draft_saved_at,
-                a.submitted_at, a.duration_ms
+                a.submitted_at, a.duration_ms, a.calibration_consent_at
            FROM attempts a
            JOIN scenario_versions v ON v.id = a.scenario_version_id
            JOIN scenarios s ON s.id = v.scenario_id

@@ -1,0 +1,583 @@
+//! SQL for calibration: exercises, blind ratings, the expert key, the team's statistics' inputs.
+use crate::domain::calibration::{Rating, Scored};
+use sqlx::{FromRow, SqliteConnection, SqlitePool};
+use std::collections::BTreeMap;
+
+/// Whether `user` is on `team`: None if not, Some(is_lead) if so.
+pub async fn membership(
+    pool: &SqlitePool,
+    team: i64,
+    user: i64,
+) -> Result<Option<bool>, sqlx::Error> {
+    sqlx::query_scalar("SELECT is_lead FROM team_members WHERE team_id = $1 AND user_id = $2")
+        .bind(team)
+        .bind(user)
+        .fetch_optional(pool)
+        .await
+}
+
+/// The teams `user` is on: (id, name, is_lead), by name.
+pub async fn teams_of(
+    pool: &SqlitePool,
+    user: i64,
+) -> Result<Vec<(i64, String, bool)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT t.id, t.name, m.is_lead FROM team_members m JOIN teams t ON t.id = m.team_id
+          WHERE m.user_id = $1 ORDER BY lower(t.name)",
+    )
+    .bind(user)
+    .fetch_all(pool)
+    .await
+}
+
+pub struct NewExercise<'a> {
+    pub team_id: i64,
+    pub scenario_version_id: i64,
+    pub rubric_version_id: i64,
+    pub title: &'a str,
+    pub reference_md: &'a str,
+    pub source_attempt_id: Option<i64>,
+    pub created_by: i64,
+    pub expert: &'a BTreeMap<String, u8>,
+    pub now: i64,
+}
+
+pub async fn create(conn: &mut SqliteConnection, e: &NewExercise<'_>) -> Result<i64, sqlx::Error> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO calibration_exercises (team_id, scenario_version_id, rubric_version_id, title,
+                                            reference_md, source_attempt_id, created_by, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(e.team_id)
+    .bind(e.scenario_version_id)
+    .bind(e.rubric_version_id)
+    .bind(e.title)
+    .bind(e.reference_md)
+    .bind(e.source_attempt_id)
+    .bind(e.created_by)
+    .bind(e.now)
+    .fetch_one(&mut *conn)
+    .await?;
+    for (key, score) in e.expert {
+        sqlx::query(
+            "INSERT INTO calibration_expert_scores (exercise_id, dimension_key, score)
+             VALUES ($1, $2, $3)",
+        )
+        .bind(id)
+        .bind(key)
+        .bind(i64::from(*score))
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(id)
+}
+
+#[derive(Clone, Debug, FromRow)]
+pub struct Head {
+    pub id: i64,
+    pub team_id: i64,
+    pub team: String,
+    pub scenario_version_id: i64,
+    pub rubric_version_id: i64,
+    pub title: String,
+    pub reference_md: String,
+    pub created_at: i64,
+    pub revealed_at: Option<i64>,
+}
+
+pub async fn head(pool: &SqlitePool, id: i64) -> Result<Option<Head>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT e.id, e.team_id, t.name AS team, e.scenario_version_id, e.rubric_version_id,
+                e.title, e.reference_md, e.created_at, e.revealed_at
+           FROM calibration_exercises e JOIN teams t ON t.id = e.team_id
+          WHERE e.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await
+}
+
+/// The exercises of the teams `user` is on, newest first, with how many have rated each and
+/// whether `user` has.
+#[derive(Clone, Debug, FromRow)]
+pub struct Row {
+    pub id: i64,
+    pub team_id: i64,
+    pub team: String,
+    pub title: String,
+    pub scenario_title: String,
+    pub created_at: i64,
+    pub revealed_at: Option<i64>,
+    pub rated: i64,
+    pub members: i64,
+    pub mine: bool,
+}
+
+pub async fn list_for(pool: &SqlitePool, user: i64) -> Result<Vec<Row>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT e.id, e.team_id, t.name AS team, e.title, v.title AS scenario_title, e.created_at,
+                e.revealed_at,
+                (SELECT count(*) FROM calibration_ratings r WHERE r.exercise_id = e.id) AS rated,
+                (SELECT count(*) FROM team_members m2 WHERE m2.team_id = e.team_id) AS members,
+                EXISTS (SELECT 1 FROM calibration_ratings r
+                         WHERE r.exercise_id = e.id AND r.rater_id = $1) AS mine
+           FROM calibration_exercises e
+           JOIN teams t ON t.id = e.team_id
+           JOIN scenario_versions v ON v.id = e.scenario_version_id
+          WHERE e.team_id IN (SELECT team_id FROM team_members WHERE user_id = $1)
+          ORDER BY e.created_at DESC, e.id DESC",
+    )
+    .bind(user)
+    .fetch_all(pool)
+    .await
+}
+
+pub async fn expert(pool: &SqlitePool, exercise: i64) -> Result<BTreeMap<String, u8>, sqlx::Error> {
+    let rows: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT dimension_key, score FROM calibration_expert_scores WHERE exercise_id = $1",
+    )
+    .bind(exercise)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(|(k, s)| (k, s as u8)).collect())
+}
+
+/// Shown for a rating whose rater deleted their account.
+pub const FORMER_MEMBER: &str = "Former member";
+
+/// Every rating of an exercise, in the order submitted.
+pub async fn ratings(pool: &SqlitePool, exercise: i64) -> Result<Vec<Rating>, sqlx::Error> {
+    let heads: Vec<(i64, Option<i64>, Option<String>)> = sqlx::query_as(
+        "SELECT r.id, r.rater_id, u.display_name FROM calibration_ratings r
+           LEFT JOIN users u ON u.id = r.rater_id
+          WHERE r.exercise_id = $1 ORDER BY r.submitted_at, r.id",
+    )
+    .bind(exercise)
+    .fetch_all(pool)
+    .await?;
+    let scores: Vec<(i64, String, i64)> = sqlx::query_as(
+        "SELECT s.rating_id, s.dimension_key, s.score FROM calibration_rating_scores s
+           JOIN calibration_ratings r ON r.id = s.rating_id WHERE r.exercise_id = $1",
+    )
+    .bind(exercise)
+    .fetch_all(pool)
+    .await?;
+    Ok(heads
+        .into_iter()
+        .map(|(id, rater_id, name)| Rating {
+            rater_id,
+            rater: name.unwrap_or_else(|| FORMER_MEMBER.into()),
+            scores: scores
+                .iter()
+                .filter(|(r, _, _)| *r == id)
+                .map(|(_, k, s)| (k.clone(), *s as u8))
+                .collect(),
+        })
+        .collect())
+}
+
+/// Every rater's reasoning that is not empty, in the order submitted (shown after the reveal).
+pub async fn notes(pool: &SqlitePool, exercise: i64) -> Result<Vec<(String, String)>, sqlx::Error> {
+    let rows: Vec<(Option<String>, String)> = sqlx::query_as(
+        "SELECT u.display_name, r.notes_md FROM calibration_ratings r
+           LEFT JOIN users u ON u.id = r.rater_id
+          WHERE r.exercise_id = $1 AND r.notes_md <> '' ORDER BY r.submitted_at, r.id",
+    )
+    .bind(exercise)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(name, notes)| (name.unwrap_or_else(|| FORMER_MEMBER.into()), notes))
+        .collect())
+}
+
+/// The asker's own rating: its scores, notes and when it was submitted.
+pub async fn own_rating(
+    pool: &SqlitePool,
+    exercise: i64,
+    rater: i64,
+) -> Result<Option<(BTreeMap<String, u8>, String, i64)>, sqlx::Error> {
+    let head: Option<(i64, String, i64)> = sqlx::query_as(
+        "SELECT id, notes_md, submitted_at FROM calibration_ratings
+          WHERE exercise_id = $1 AND rater_id = $2",
+    )
+    .bind(exercise)
+    .bind(rater)
+    .fetch_optional(pool)
+    .await?;
+    let Some((id, notes, at)) = head else {
+        return Ok(None);
+    };
+    let scores: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT dimension_key, score FROM calibration_rating_scores WHERE rating_id = $1",
+    )
+    .bind(id)
+    .fetch_all(pool)
+    .await?;
+    Ok(Some((
+        scores.into_iter().map(|(k, s)| (k, s as u8)).collect(),
+        notes,
+        at,
+    )))
+}
+
+/// Team members' names and whether each has submitted (never their scores).
+pub async fn progress(
+    pool: &SqlitePool,
+    exercise: i64,
+) -> Result<Vec<(String, bool)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT u.display_name,
+                EXISTS (SELECT 1 FROM calibration_ratings r
+                         WHERE r.exercise_id = e.id AND r.rater_id = u.id)
+           FROM calibration_exercises e
+           JOIN team_members m ON m.team_id = e.team_id
+           JOIN users u ON u.id = m.user_id
+          WHERE e.id = $1
+          ORDER BY lower(u.display_name)",
+    )
+    .bind(exercise)
+    .fetch_all(pool)
+    .await
+}
+
+pub enum Submitted {
+    Stored,
+    AlreadyRated,
+    AlreadyRevealed,
+}
+
+/// Store a rating, unless the rater has one or the results are out (checked in the same write
+/// transaction, so two tabs submitting at once store one).
+pub async fn submit(
+    pool: &SqlitePool,
+    exercise: i64,
+    rater: i64,
+    scores: &BTreeMap<String, u8>,
+    notes: &str,
+    now: i64,
+) -> Result<Submitted, sqlx::Error> {
+    let mut tx = super::begin_write(pool).await?;
+    let (revealed, rated): (bool, bool) = sqlx::query_as(
+        "SELECT revealed_at IS NOT NULL,
+                EXISTS (SELECT 1 FROM calibration_ratings WHERE exercise_id = $1 AND rater_id = $2)
+           FROM calibration_exercises WHERE id = $1",
+    )
+    .bind(exercise)
+    .bind(rater)
+    .fetch_one(&mut *tx)
+    .await?;
+    if rated {
+        return Ok(Submitted::AlreadyRated);
+    }
+    if revealed {
+        return Ok(Submitted::AlreadyRevealed);
+    }
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO calibration_ratings (exercise_id, rater_id, notes_md, submitted_at)
+         VALUES ($1, $2, $3, $4) RETURNING id",
+    )
+    .bind(exercise)
+    .bind(rater)
+    .bind(notes)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
+    for (key, score) in scores {
+        sqlx::query(
+            "INSERT INTO calibration_rating_scores (rating_id, dimension_key, score)
+             VALUES ($1, $2, $3)",
+        )
+        .bind(id)
+        .bind(key)
+        .bind(i64::from(*score))
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(Submitted::Stored)
+}
+
+/// Reveal the results; false if they already were.
+pub async fn reveal(pool: &SqlitePool, exercise: i64, now: i64) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE calibration_exercises SET revealed_at = $2 WHERE id = $1 AND revealed_at IS NULL",
+    )
+    .bind(exercise)
+    .bind(now)
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The team's revealed exercises with their ratings, oldest first.
+pub async fn revealed(pool: &SqlitePool, team: i64) -> Result<Vec<Scored>, sqlx::Error> {
+    let heads: Vec<(i64, String, i64)> = sqlx::query_as(
+        "SELECT id, title, revealed_at FROM calibration_exercises
+          WHERE team_id = $1 AND revealed_at IS NOT NULL ORDER BY revealed_at, id",
+    )
+    .bind(team)
+    .fetch_all(pool)
+    .await?;
+    let mut out = Vec::with_capacity(heads.len());
+    for (id, title, at) in heads {
+        out.push(Scored {
+            id,
+            title,
+            at,
+            ratings: ratings(pool, id).await?,
+        });
+    }
+    Ok(out)
+}
+
+/// Mock-session attempts run by a member of `team` that two or more interviewers scored: each
+/// scorer's latest word (their last amendment, or their scorecard). Oldest first.
+pub async fn mock_scored(pool: &SqlitePool, team: i64) -> Result<Vec<Scored>, sqlx::Error> {
+    #[derive(FromRow)]
+    struct Card {
+        attempt_id: i64,
+        scenario: String,
+        submitted_at: i64,
+        scorer_id: Option<i64>,
+        scorer: Option<String>,
+        card_id: i64,
+    }
+    let cards: Vec<Card> = sqlx::query_as(
+        "SELECT c.attempt_id, v.title AS scenario, a.submitted_at AS submitted_at, c.scorer_id,
+                u.display_name AS scorer, c.id AS card_id
+           FROM scorecards c
+           JOIN attempts a ON a.id = c.attempt_id
+           JOIN scenario_versions v ON v.id = a.scenario_version_id
+           JOIN mock_session_items i ON i.attempt_id = a.id
+           JOIN mock_sessions s ON s.id = i.session_id
+           LEFT JOIN users u ON u.id = c.scorer_id
+          WHERE c.kind = 'interviewer' AND a.submitted_at IS NOT NULL
+            AND s.interviewer_id IN (SELECT user_id FROM team_members WHERE team_id = $1)
+            AND c.id = (SELECT c2.id FROM scorecards c2
+                         WHERE c2.attempt_id = c.attempt_id AND c2.kind = 'interviewer'
+                           AND c2.scorer_id IS c.scorer_id
+                         ORDER BY c2.submitted_at DESC, c2.id DESC LIMIT 1)
+          ORDER BY a.submitted_at, a.id, c.id",
+    )
+    .bind(team)
+    .fetch_all(pool)
+    .await?;
+    let mut out: Vec<Scored> = Vec::new();
+    for c in cards {
+        let scores: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT dimension_key, score FROM scorecard_scores WHERE scorecard_id = $1",
+        )
+        .bind(c.card_id)
+        .fetch_all(pool)
+        .await?;
+        let rating = Rating {
+            rater_id: c.scorer_id,
+            rater: c.scorer.unwrap_or_else(|| FORMER_MEMBER.into()),
+            scores: scores.into_iter().map(|(k, s)| (k, s as u8)).collect(),
+        };
+        match out.last_mut() {
+            Some(last) if last.id == c.attempt_id => last.ratings.push(rating),
+            _ => out.push(Scored {
+                id: c.attempt_id,
+                title: c.scenario,
+                at: c.submitted_at,
+                ratings: vec![rating],
+            }),
+        }
+    }
+    out.retain(|s| s.ratings.len() >= 2);
+    Ok(out)
+}
+
+/// A team member's path: their part in sessions and whether the lead has confirmed them.
+#[derive(Clone, Debug, FromRow)]
+pub struct MemberRow {
+    pub user_id: i64,
+    pub name: String,
+    pub role: String,
+    pub is_lead: bool,
+    pub qualified_at: Option<i64>,
+    pub shadowed: i64,
+    pub led: i64,
+}
+
+pub async fn members(pool: &SqlitePool, team: i64) -> Result<Vec<MemberRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT u.id AS user_id, u.display_name AS name, u.role, m.is_lead, m.qualified_at,
+                (SELECT count(*) FROM mock_shadows s WHERE s.user_id = u.id) AS shadowed,
+                (SELECT count(*) FROM mock_sessions s WHERE s.interviewer_id = u.id) AS led
+           FROM team_members m JOIN users u ON u.id = m.user_id
+          WHERE m.team_id = $1
+          ORDER BY lower(u.display_name)",
+    )
+    .bind(team)
+    .fetch_all(pool)
+    .await
+}
+
+/// Confirm (`Some(now)`) or withdraw (`None`) a member's qualification.
+pub async fn set_qualified(
+    pool: &SqlitePool,
+    team: i64,
+    user: i64,
+    by: i64,
+    at: Option<i64>,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE team_members SET qualified_at = $3, qualified_by = CASE WHEN $3 IS NULL THEN NULL ELSE $4 END
+          WHERE team_id = $1 AND user_id = $2",
+    )
+    .bind(team)
+    .bind(user)
+    .bind(at)
+    .bind(by)
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Mock attempts a lead of `team` may take a reference answer from: run by a team member,
+/// finished, and agreed to by their candidate: (attempt id, label, finished at, scenario version).
+pub async fn sources(
+    pool: &SqlitePool,
+    team: i64,
+) -> Result<Vec<(i64, String, i64, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT a.id, v.title || ' — ' || coalesce(cu.display_name, s.guest_name, 'Candidate'),
+                a.submitted_at, a.scenario_version_id
+           FROM attempts a
+           JOIN scenario_versions v ON v.id = a.scenario_version_id
+           JOIN mock_session_items i ON i.attempt_id = a.id
+           JOIN mock_sessions s ON s.id = i.session_id
+           LEFT JOIN users cu ON cu.id = s.candidate_id
+          WHERE a.mode = 'mock' AND a.submitted_at IS NOT NULL
+            AND a.calibration_consent_at IS NOT NULL
+            AND s.interviewer_id IN (SELECT user_id FROM team_members WHERE team_id = $1)
+          ORDER BY a.submitted_at DESC",
+    )
+    .bind(team)
+    .fetch_all(pool)
+    .await
+}
+
+/// The transcript a mock attempt gives as a reference answer: the candidate's written answer
+/// if any, then the interviewers' evidence notes (what the candidate said).
+pub async fn source_transcript(pool: &SqlitePool, attempt: i64) -> Result<String, sqlx::Error> {
+    let answer: String = sqlx::query_scalar("SELECT answer_md FROM attempts WHERE id = $1")
+        .bind(attempt)
+        .fetch_one(pool)
+        .await?;
+    let notes: Vec<String> = sqlx::query_scalar(
+        "SELECT notes_md FROM scorecards
+          WHERE attempt_id = $1 AND kind = 'interviewer' AND amends_id IS NULL AND notes_md <> ''
+          ORDER BY submitted_at, id",
+    )
+    .bind(attempt)
+    .fetch_all(pool)
+    .await?;
+    let mut parts = Vec::new();
+    if !answer.trim().is_empty() {
+        parts.push(answer);
+    }
+    parts.extend(notes);
+    Ok(parts.join("\n\n---\n\n"))
+}
+
+/// Record or withdraw the candidate's consent; only their own, submitted, mock attempts.
+pub async fn set_consent(
+    pool: &SqlitePool,
+    attempt: i64,
+    candidate: i64,
+    at: Option<i64>,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE attempts SET calibration_consent_at = $3
+          WHERE id = $1 AND candidate_id = $2 AND mode = 'mock' AND submitted_at IS NOT NULL",
+    )
+    .bind(attempt)
+    .bind(candidate)
+    .bind(at)
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Every calibration score of the team's revealed exercises (blind ones stay blind), one row per rater x dimension x exercise.
+#[derive(Clone, Debug, FromRow)]
+pub struct ExportRow {
+    pub exercise_id: i64,
+    pub title: String,
+    pub scenario: String,
+    pub revealed_at: Option<i64>,
+    pub rater_id: Option<i64>,
+    pub rater: Option<String>,
+    pub submitted_at: i64,
+    pub dimension_key: String,
+    pub score: i64,
+    pub expert: Option<i64>,
+}
+
+pub async fn export_rows(pool: &SqlitePool, team: i64) -> Result<Vec<ExportRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT e.id AS exercise_id, e.title, s.slug AS scenario, e.revealed_at, r.rater_id,
+                u.display_name AS rater, r.submitted_at, x.dimension_key, x.score,
+                k.score AS expert
+           FROM calibration_exercises e
+           JOIN scenario_versions v ON v.id = e.scenario_version_id
+           JOIN scenarios s ON s.id = v.scenario_id
+           JOIN calibration_ratings r ON r.exercise_id = e.id
+           JOIN calibration_rating_scores x ON x.rating_id = r.id
+           LEFT JOIN users u ON u.id = r.rater_id
+           LEFT JOIN calibration_expert_scores k
+                  ON k.exercise_id = e.id AND k.dimension_key = x.dimension_key
+           LEFT JOIN rubric_dimensions d
+                  ON d.rubric_version_id = e.rubric_version_id AND d.key = x.dimension_key
+          WHERE e.team_id = $1 AND e.revealed_at IS NOT NULL
+          ORDER BY e.created_at, e.id, r.submitted_at, r.id, d.position",
+    )
+    .bind(team)
+    .fetch_all(pool)
+    .await
+}
+
+/// One of a rater's own ratings, for their data export.
+pub struct OwnRatingRow {
+    pub exercise: String,
+    pub team: String,
+    pub submitted_at: i64,
+    pub notes: String,
+    pub scores: BTreeMap<String, u8>,
+}
+
+/// Every rating `rater` submitted, oldest first.
+pub async fn ratings_by(pool: &SqlitePool, rater: i64) -> Result<Vec<OwnRatingRow>, sqlx::Error> {
+    let heads: Vec<(i64, String, String, i64, String)> = sqlx::query_as(
+        "SELECT r.id, e.title, t.name, r.submitted_at, r.notes_md
+           FROM calibration_ratings r
+           JOIN calibration_exercises e ON e.id = r.exercise_id
+           JOIN teams t ON t.id = e.team_id
+          WHERE r.rater_id = $1 ORDER BY r.submitted_at, r.id",
+    )
+    .bind(rater)
+    .fetch_all(pool)
+    .await?;
+    let mut out = Vec::with_capacity(heads.len());
+    for (id, exercise, team, submitted_at, notes) in heads {
+        let scores: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT dimension_key, score FROM calibration_rating_scores WHERE rating_id = $1",
+        )
+        .bind(id)
+        .fetch_all(pool)
+        .await?;
+        out.push(OwnRatingRow {
+            exercise,
+            team,
+            submitted_at,
+            notes,
+            scores: scores.into_iter().map(|(k, s)| (k, s as u8)).collect(),
+        });
+    }
+    Ok(out)
+}
