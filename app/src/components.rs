@@ -1,6 +1,7 @@
 //! Reusable views.
 pub mod badges;
 pub mod breadcrumb;
+pub mod calibration;
 pub mod chart;
 pub mod error_view;
 pub mod expand_all;

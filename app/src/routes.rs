@@ -4,6 +4,7 @@ use crate::pages::{
     account::AccountPage,
     admin::AdminPage,
     auth::{RegisterPage, SignInPage},
+    calibration::{CalibrationPage, ExercisePage, TeamCalibrationPage},
     frameworks::{FrameworkListPage, FrameworkReadPage},
     history::{ComparePage, HistoryPage},
     home::HomePage,
@@ -79,6 +80,13 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("sessions") view=SessionsPage ssr=SsrMode::Async/>
                     <Route path=path!("sessions/:id") view=ConsolePage ssr=SsrMode::Async/>
                     <Route path=path!("join/:token") view=JoinPage ssr=SsrMode::Async/>
+                    <Route path=path!("calibration") view=CalibrationPage ssr=SsrMode::Async/>
+                    <Route path=path!("calibration/:id") view=ExercisePage ssr=SsrMode::Async/>
+                    <Route
+                        path=path!("calibration/teams/:id")
+                        view=TeamCalibrationPage
+                        ssr=SsrMode::Async
+                    />
                     <Route path=path!("sign-in") view=SignInPage ssr=SsrMode::Async/>
                     <Route path=path!("register") view=RegisterPage ssr=SsrMode::Async/>
                     <Route path=path!("account") view=AccountPage ssr=SsrMode::Async/>

@@ -49,7 +49,10 @@ fn AccountMenu(user: Option<CurrentUser>) -> impl IntoView {
                 <li><A href="/practice">"Practice"</A></li>
                 <li><A href="/history">"History"</A></li>
                 {matches!(user.role, Role::Interviewer | Role::TeamLead | Role::Admin)
-                    .then(|| view! { <li><A href="/sessions">"Sessions"</A></li> })}
+                    .then(|| view! {
+                        <li><A href="/sessions">"Sessions"</A></li>
+                        <li><A href="/calibration">"Calibration"</A></li>
+                    })}
                 {(user.role == Role::Admin).then(|| view! { <li><A href="/admin">"Admin"</A></li> })}
                 <li><A href="/account">{user.display_name}</A></li>
                 <li>

@@ -1,6 +1,7 @@
 //! Practising alone: the dashboard (what to practise next) and one attempt through its three
 //! stages: answering, self-scoring, and the answer key with what was missed.
 use crate::api::account::who_am_i;
+use crate::api::calibration::CalibrationConsent;
 use crate::api::practice::{
     get_attempt, practice_dashboard, SaveAnswer, StartAttempt, SubmitSelfScore,
 };
@@ -271,12 +272,47 @@ fn AttemptView(a: Attempt) -> impl IntoView {
                     </p>
                 })}
             </header>
+            {(a.mock && a.submitted_at.is_some()).then(|| view! {
+                <CalibrationConsentForm attempt_id=a.id consent_at=a.calibration_consent_at/>
+            })}
             {match a.stage {
                 Stage::Answering => view! { <Answering a/> }.into_any(),
                 Stage::Scoring => view! { <Scoring a/> }.into_any(),
                 Stage::Reviewed => view! { <Reviewed a/> }.into_any(),
             }}
         </article>
+    }
+}
+
+/// A finished mock interview can be offered to the interviewer's team as a calibration
+/// reference answer; the candidate decides, and can change their mind.
+#[component]
+fn CalibrationConsentForm(attempt_id: i64, consent_at: Option<i64>) -> impl IntoView {
+    let consent = ServerAction::<CalibrationConsent>::new();
+    let error = consent.value().get_untracked().and_then(Result::err);
+    let saved = use_query_map().read_untracked().get("saved");
+    view! {
+        <section class="panel consent" aria-labelledby="consent-heading" id="consent">
+            <h2 id="consent-heading">"Help interviewers calibrate"</h2>
+            <Notice message=(saved.as_deref() == Some("consent")).then_some("Your choice is saved.")/>
+            <FormError error/>
+            <ActionForm action=consent>
+                <input type="hidden" name="attempt_id" value=attempt_id.to_string()/>
+                {match consent_at {
+                    Some(at) => view! {
+                        <p>{format!("You agreed on {} that the interviewer's team may use this interview (the interviewer's notes of your answer) as a reference answer when they practise scoring.", date(at))}</p>
+                        <input type="hidden" name="consent" value="no"/>
+                        <button type="submit" class="button secondary">"Withdraw my agreement"</button>
+                        <p class="hint">"Exercises already made from it keep their copy."</p>
+                    }.into_any(),
+                    None => view! {
+                        <p>"May the interviewer's team use this interview (the interviewer's notes of your answer) as a reference answer when they practise scoring? Your name is not shown to raters."</p>
+                        <input type="hidden" name="consent" value="yes"/>
+                        <button type="submit" class="button secondary">"Yes, they may use it"</button>
+                    }.into_any(),
+                }}
+            </ActionForm>
+        </section>
     }
 }
 
