@@ -38,7 +38,7 @@ pub fn StripPlot(d: DimensionResult) -> impl IntoView {
             stacked[*s as usize] += 1;
             (
                 x_of(f64::from(*s)),
-                base - 8.0 - n as f64 * 12.0,
+                base - 9.0 - n as f64 * 14.0,
                 rater.clone(),
                 *s,
             )
