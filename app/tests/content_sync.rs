@@ -31,11 +31,41 @@ async fn row_counts(pool: &sqlx::SqlitePool) -> Vec<i64> {
 #[test]
 fn every_file_in_content_is_valid_and_complete() {
     let set = load(&content_dir()).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(set.scenarios.len(), 12, "the twelve drills of the seed");
+    assert!(set.scenarios.len() >= 36, "at least 36 complete drills");
+    let mut slugs = std::collections::HashSet::new();
+    let mut titles = std::collections::HashSet::new();
     for s in &set.scenarios {
         assert_eq!(s.sections.len(), 7, "{}", s.path);
+        for (kind, markdown) in &s.sections {
+            assert!(
+                markdown.trim().len() > 80,
+                "{}: {kind:?} is nearly empty",
+                s.path
+            );
+        }
+        assert!(s.prompt.trim().len() > 100, "{}: short prompt", s.path);
         assert!(s.key_points.len() >= 5, "{} has few key points", s.path);
         assert!(s.follow_ups.len() >= 3, "{} has few follow-ups", s.path);
+        assert!(
+            slugs.insert(s.slug.as_str().to_string()),
+            "duplicate slug in {}",
+            s.path
+        );
+        assert!(
+            titles.insert(s.title.to_lowercase()),
+            "duplicate title in {}",
+            s.path
+        );
+    }
+    // Every topic has drills at more than one level.
+    for topic in app::domain::taxonomy::Topic::ALL {
+        let levels: std::collections::HashSet<_> = set
+            .scenarios
+            .iter()
+            .filter(|s| s.topics.contains(&topic))
+            .map(|s| s.level)
+            .collect();
+        assert!(levels.len() >= 2, "{topic:?} has drills at one level only");
     }
     assert_eq!(set.frameworks.len(), 5);
     assert_eq!(set.rubric.dimensions.len(), 7);
@@ -51,14 +81,14 @@ fn a_first_sync_loads_everything_and_a_second_changes_nothing() {
     support::run(async {
         let (_dir, pool) = fresh_db().await;
         let first = content::sync(&pool, &content_dir(), 1000).await.unwrap();
-        assert_eq!(first.scenarios_added, 12);
+        assert_eq!(first.scenarios_added, 36);
         assert_eq!(first.frameworks_written, 5);
         assert!(first.rubric_updated);
         let after_first = row_counts(&pool).await;
 
         let second = content::sync(&pool, &content_dir(), 2000).await.unwrap();
         assert!(!second.changed_anything(), "{second:?}");
-        assert_eq!(second.scenarios_unchanged, 12);
+        assert_eq!(second.scenarios_unchanged, 36);
         assert_eq!(row_counts(&pool).await, after_first);
         let updated: i64 = sqlx::query_scalar("SELECT max(updated_at) FROM scenarios")
             .fetch_one(&pool)
@@ -84,7 +114,7 @@ fn an_edited_file_gets_a_new_version_and_the_old_one_is_kept() {
         .unwrap();
         let report = content::sync(&pool, &content, 2).await.unwrap();
         assert_eq!(report.scenarios_updated, 1);
-        assert_eq!(report.scenarios_unchanged, 11);
+        assert_eq!(report.scenarios_unchanged, 35);
 
         let versions: Vec<(i64, String)> = sqlx::query_as(
             "SELECT v.version, v.prompt_md FROM scenario_versions v
@@ -118,7 +148,7 @@ fn a_removed_file_archives_its_scenario_and_restoring_it_unarchives() {
         std::fs::remove_file(&file).unwrap();
         let report = content::sync(&pool, &content, 2).await.unwrap();
         assert_eq!(report.scenarios_archived, 1);
-        assert_eq!(count(&pool, "scenarios").await, 12, "archived, not deleted");
+        assert_eq!(count(&pool, "scenarios").await, 36, "archived, not deleted");
         assert!(app::server::db::scenarios::get(&pool, "rag-hallucinations")
             .await
             .unwrap()
@@ -130,7 +160,7 @@ fn a_removed_file_archives_its_scenario_and_restoring_it_unarchives() {
         assert_eq!(report.scenarios_added, 0);
         assert_eq!(
             count(&pool, "scenario_versions").await,
-            12,
+            36,
             "same bytes: no new version"
         );
         assert!(app::server::db::scenarios::get(&pool, "rag-hallucinations")

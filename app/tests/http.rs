@@ -33,7 +33,7 @@ fn the_home_page_counts_the_library() {
         let page = app.get("/").await;
         assert_eq!(page.status, StatusCode::OK);
         assert!(
-            page.body.contains("12 scenarios and 5 answer frameworks."),
+            page.body.contains("36 scenarios and 5 answer frameworks."),
             "{}",
             page.body
         );
@@ -47,8 +47,8 @@ fn the_library_lists_every_scenario_without_javascript() {
         let app = spawn_app().await;
         let page = app.get("/scenarios").await;
         assert_eq!(page.status, StatusCode::OK);
-        assert_eq!(card_titles(&page.body).len(), 12);
-        assert!(page.body.contains(">12 scenarios<"));
+        assert_eq!(card_titles(&page.body).len(), 36);
+        assert!(page.body.contains(">36 scenarios<"));
     })
 }
 
@@ -57,15 +57,20 @@ fn filters_by_topic_and_by_level_narrow_the_list() {
     support::run(async {
         let app = spawn_app().await;
         let llm = app.get("/scenarios?topic=llmops").await;
-        assert_eq!(card_titles(&llm.body).len(), 1);
-        assert!(llm.body.contains("1 of 12 scenarios"));
+        assert_eq!(card_titles(&llm.body).len(), 7);
+        assert!(llm.body.contains("7 of 36 scenarios"));
         assert!(llm.body.contains("<option value=\"llmops\" selected"));
 
         let staff = app.get("/scenarios?level=staff").await;
         let titles = card_titles(&staff.body);
-        assert_eq!(titles.len(), 2, "{titles:?}");
+        assert_eq!(titles.len(), 5, "{titles:?}");
 
-        let none = app.get("/scenarios?topic=llmops&level=mid").await;
+        let mid_llm = app.get("/scenarios?topic=llmops&level=mid").await;
+        assert_eq!(card_titles(&mid_llm.body).len(), 1);
+
+        let none = app
+            .get("/scenarios?topic=llmops&level=mid&q=xylophone")
+            .await;
         assert_eq!(none.status, StatusCode::OK);
         assert!(none.body.contains("No scenario matches"));
     })

@@ -6,33 +6,33 @@ test('the home page introduces the library and links to every topic', async ({ p
   const response = await page.goto('/');
   expect(response?.status()).toBe(200);
   await expect(page.getByRole('heading', { level: 1 })).toContainText('Practise MLOps incident interviews');
-  await expect(page.locator('#library-size')).toHaveText('12 scenarios and 5 answer frameworks.');
+  await expect(page.locator('#library-size')).toHaveText('36 scenarios and 5 answer frameworks.');
   await expect(page.locator('.topic-grid li')).toHaveCount(6);
   await expectAccessible(page, browser, info);
   await w.expectClean();
 });
 
-test('the library lists all twelve scenarios and filters by topic and level', async ({ page, browser }, info) => {
+test('the library lists all 36 scenarios and filters by topic and level', async ({ page, browser }, info) => {
   const w = watch(page);
   await page.goto('/scenarios');
-  await expect(page.locator('#scenario-list > li')).toHaveCount(12);
-  await expect(page.locator('#result-count')).toHaveText('12 scenarios');
+  await expect(page.locator('#scenario-list > li')).toHaveCount(36);
+  await expect(page.locator('#result-count')).toHaveText('36 scenarios');
 
   await page.getByLabel('Topic', { exact: true }).selectOption('llmops');
   await page.getByRole('button', { name: 'Apply' }).click();
   await expect(page).toHaveURL(/topic=llmops/);
-  await expect(page.locator('#result-count')).toHaveText('1 of 12 scenarios');
-  await expect(page.locator('#scenario-list > li')).toHaveCount(1);
+  await expect(page.locator('#result-count')).toHaveText('7 of 36 scenarios');
+  await expect(page.locator('#scenario-list > li')).toHaveCount(7);
   await expect(page.getByLabel('Topic', { exact: true })).toHaveValue('llmops');
 
   await page.getByLabel('Topic', { exact: true }).selectOption('');
   await page.getByLabel('Level', { exact: true }).selectOption('staff');
   await page.getByRole('button', { name: 'Apply' }).click();
-  await expect(page.locator('#scenario-list > li')).toHaveCount(2);
-  await expect(page.locator('#scenario-list .level')).toHaveText([/Staff/, /Staff/]);
+  await expect(page.locator('#scenario-list > li')).toHaveCount(5);
+  await expect(page.locator('#scenario-list .level')).toHaveText(Array(5).fill(/Staff/));
 
   await page.getByRole('link', { name: 'Clear' }).click();
-  await expect(page.locator('#scenario-list > li')).toHaveCount(12);
+  await expect(page.locator('#scenario-list > li')).toHaveCount(36);
   await expectAccessible(page, browser, info);
   await w.expectClean();
 });
@@ -130,7 +130,7 @@ test('unknown addresses get a 404 page that leads back into the app', async ({ p
   }
   await expectAccessible(page, browser, info);
   await page.getByRole('link', { name: 'Browse the scenario library' }).click();
-  await expect(page.locator('#scenario-list > li')).toHaveCount(12);
+  await expect(page.locator('#scenario-list > li')).toHaveCount(36);
   await w.expectClean();
 });
 
