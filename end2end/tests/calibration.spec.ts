@@ -1,15 +1,5 @@
 import { expect, test, type Browser, type Page, type TestInfo } from '@playwright/test';
-import { expectAccessible, hydrated, watch } from './support';
-
-const DEMO_PASSWORD = 'practise-mlops';
-
-async function signIn(page: Page, email: string) {
-  await page.goto('/sign-in');
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page).toHaveURL(/\/$/);
-}
+import { expectAccessible, hydrated, signInAs as signIn, watch } from './support';
 
 /** Another person's browser, with JavaScript as the project has it. */
 async function person(browser: Browser, info: TestInfo, email: string) {

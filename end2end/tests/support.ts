@@ -48,3 +48,28 @@ export async function expectAccessible(page: Page, browser: Browser, info: TestI
     await context.close();
   }
 }
+
+const DEMO_PASSWORD = 'practise-mlops';
+const sessionCookies = new Map<string, { name: string; value: string; url: string }>();
+
+/**
+ * Sign in as a demo account. The first time through the sign-in form; after that the session
+ * cookie from then is reused, because the per-account limit (5 sign-ins, then one a minute)
+ * would otherwise refuse a run that signs the same demo account in a dozen times.
+ */
+export async function signInAs(page: Page, email: string) {
+  const cached = sessionCookies.get(email);
+  if (cached) {
+    await page.context().addCookies([cached]);
+    await page.goto('/');
+    if ((await page.locator('.account-menu').getByRole('button', { name: 'Sign out' }).count()) > 0) return;
+    sessionCookies.delete(email);
+  }
+  await page.goto('/sign-in');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/$/);
+  const cookie = (await page.context().cookies()).find((c) => c.name === 'coach_session');
+  if (cookie) sessionCookies.set(email, { name: cookie.name, value: cookie.value, url: new URL(page.url()).origin });
+}
