@@ -109,7 +109,8 @@ def main():
     sizes()
     with tempfile.TemporaryDirectory() as db_dir:
         port = free_port()
-        print("Start-up (migrations + content sync of 12 scenarios, to first page served):")
+        drills = len([f for f in os.listdir(os.path.join(ROOT, "content", "scenarios")) if f.endswith(".md")])
+        print(f"Start-up (migrations + content sync of {drills} scenarios, to first page served):")
         proc, first = start(db_dir, port)
         proc.terminate()
         proc.wait(10)
