@@ -126,3 +126,39 @@ test('the lead’s team dashboard shows agreement, leniency and the path to qual
   await ira.context.close();
   await w.expectClean();
 });
+
+test('hostile Markdown in a reference answer is shown harmless', async ({ page }, info) => {
+  // The image's src "x" is left (a relative address): it 404s, which must not run its onerror.
+  const w = watch(page, [404]);
+  let dialogs = 0;
+  page.on('dialog', (d) => {
+    dialogs += 1;
+    void d.dismiss();
+  });
+  await signIn(page, 'lead@demo.example');
+  await page.goto('/calibration');
+  await page.getByLabel('Title').fill(`Hostile (${info.project.name})`);
+  await page.getByLabel('Scenario', { exact: true }).selectOption({ index: 2 });
+  await page.getByLabel('Reference answer (Markdown)').fill(
+    [
+      'Plain **bold** survives.',
+      '<script>alert("script")</script>',
+      '<img src="x" onerror="alert(\'img\')">',
+      '<a href="#" onclick="alert(\'click\')">raw link</a>',
+      '[js link](javascript:alert("js")) [data link](data:text/html,<script>alert(1)</script>)',
+      '<iframe src="https://example.com"></iframe><style>body{display:none}</style>',
+    ].join('\n\n'),
+  );
+  await page.getByRole('button', { name: 'Create exercise' }).click();
+  const answer = page.locator('.reference-answer');
+  await expect(answer.locator('strong')).toHaveText('bold');
+  await expect(answer.locator('script, iframe, style, img[onerror], [onclick]')).toHaveCount(0);
+  for (const link of await answer.locator('a').all()) {
+    const href = (await link.getAttribute('href')) ?? '';
+    expect(href).not.toMatch(/^\s*(javascript|data):/i);
+  }
+  for (const link of await answer.locator('a').all()) await link.click({ trial: true }).catch(() => {});
+  await expect(page.locator('body')).toBeVisible();
+  expect(dialogs).toBe(0);
+  await w.expectClean();
+});
