@@ -1,6 +1,7 @@
 //! Server functions, grouped by area. Each one: who is asking, may they, parse, call the db layer.
 pub mod account;
 pub mod admin;
+pub mod authoring;
 pub mod calibration;
 pub mod library;
 pub mod practice;

@@ -1,6 +1,7 @@
 //! Server-only code: settings, state, the database layer, content sync, Markdown and HTTP wiring.
 //! None of it is compiled into the browser bundle.
 pub mod auth;
+pub mod authoring;
 pub mod cli;
 pub mod content;
 pub mod coverage;

@@ -7,7 +7,8 @@
 mod support;
 
 use app::api::{
-    account::*, admin::*, calibration::*, library::*, practice::*, scorecards::*, sessions::*,
+    account::*, admin::*, authoring::*, calibration::*, library::*, practice::*, scorecards::*,
+    sessions::*,
 };
 use app::domain::account::Role;
 use axum::body::Body;
@@ -468,6 +469,12 @@ fn every_server_function_admits_exactly_the_roles_it_should() {
             ),
             (JoinScreen::PATH, Everyone, "token=nope"),
             (CalibrationOverview::PATH, Interviewers, ""),
+            (AuthoringOverview::PATH, Admin, ""),
+            (AuthorEditor::PATH, Admin, "slug=nope"),
+            (PreviewMarkdown::PATH, Admin, "markdown=x"),
+            (SaveScenario::PATH, Admin, "team_id=999999"),
+            (SetScenarioArchived::PATH, Admin, "slug=nope&archived=yes"),
+            (ScenarioHistory::PATH, Everyone, "slug=nope"),
             (
                 CreateExercise::PATH,
                 TeamLeads,

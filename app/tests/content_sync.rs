@@ -127,10 +127,14 @@ fn an_edited_file_gets_a_new_version_and_the_old_one_is_kept() {
         assert_eq!(versions.len(), 2);
         assert!(!versions[0].1.starts_with("Edited."));
         assert!(versions[1].1.starts_with("Edited."));
-        let detail = app::server::db::scenarios::get(&pool, "gpu-pods-pending")
-            .await
-            .unwrap()
-            .unwrap();
+        let detail = app::server::db::scenarios::get(
+            &pool,
+            app::server::db::scenarios::Viewer(None),
+            "gpu-pods-pending",
+        )
+        .await
+        .unwrap()
+        .unwrap();
         assert_eq!(detail.version, 2);
         assert!(detail.prompt_html.contains("Edited."));
     })
@@ -149,10 +153,14 @@ fn a_removed_file_archives_its_scenario_and_restoring_it_unarchives() {
         let report = content::sync(&pool, &content, 2).await.unwrap();
         assert_eq!(report.scenarios_archived, 1);
         assert_eq!(count(&pool, "scenarios").await, 36, "archived, not deleted");
-        assert!(app::server::db::scenarios::get(&pool, "rag-hallucinations")
-            .await
-            .unwrap()
-            .is_none());
+        assert!(app::server::db::scenarios::get(
+            &pool,
+            app::server::db::scenarios::Viewer(None),
+            "rag-hallucinations"
+        )
+        .await
+        .unwrap()
+        .is_none());
 
         std::fs::write(&file, saved).unwrap();
         let report = content::sync(&pool, &content, 3).await.unwrap();
@@ -163,10 +171,14 @@ fn a_removed_file_archives_its_scenario_and_restoring_it_unarchives() {
             36,
             "same bytes: no new version"
         );
-        assert!(app::server::db::scenarios::get(&pool, "rag-hallucinations")
-            .await
-            .unwrap()
-            .is_some());
+        assert!(app::server::db::scenarios::get(
+            &pool,
+            app::server::db::scenarios::Viewer(None),
+            "rag-hallucinations"
+        )
+        .await
+        .unwrap()
+        .is_some());
     })
 }
 
@@ -237,9 +249,14 @@ fn search_finds_stemmed_words_in_the_answer_key() {
         let (_dir, pool) = fresh_db().await;
         content::sync(&pool, &content_dir(), 1).await.unwrap();
         let search = app::domain::search::SearchQuery::parse("tolerations").unwrap();
-        let cards = app::server::db::scenarios::list(&pool, &Default::default(), search.as_ref())
-            .await
-            .unwrap();
+        let cards = app::server::db::scenarios::list(
+            &pool,
+            app::server::db::scenarios::Viewer(None),
+            &Default::default(),
+            search.as_ref(),
+        )
+        .await
+        .unwrap();
         assert_eq!(
             cards.first().map(|c| c.slug.as_str()),
             Some("gpu-pods-pending")

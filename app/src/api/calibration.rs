@@ -89,7 +89,7 @@ pub async fn calibration_overview() -> Result<Overview, AppError> {
     let (mut scenarios, mut dimensions, mut sources) = (Vec::new(), Vec::new(), Vec::new());
     if leads_any {
         let filter = crate::domain::library::LibraryFilter::default();
-        scenarios = db::scenarios::list(pool, &filter, None)
+        scenarios = db::scenarios::list(pool, db::scenarios::Viewer(Some(me)), &filter, None)
             .await?
             .into_iter()
             .map(|c| (c.slug, c.title))
@@ -151,13 +151,15 @@ pub async fn create_exercise(
     let mut source_attempt = None;
     let mut reference = reference;
     if source.trim().is_empty() {
-        match db::scenarios::get(pool, scenario.trim()).await? {
-            Some(s) => {
-                version_id = db::practice::start_target(pool, &s.slug, s.version)
+        // Built-ins, or this team's own scenarios (not another team the lead is also on).
+        let viewer = db::scenarios::Viewer(Some(me));
+        match db::scenarios::get(pool, viewer, scenario.trim()).await? {
+            Some(s) if store::usable_by_team(pool, &s.slug, team_id).await? => {
+                version_id = db::practice::start_target(pool, viewer, &s.slug, s.version)
                     .await?
                     .map(|t| t.version_id)
             }
-            None => invalid = invalid.field("scenario", "Choose the scenario the answer is to."),
+            _ => invalid = invalid.field("scenario", "Choose the scenario the answer is to."),
         }
     } else {
         let offered = store::sources(pool, team_id).await?;

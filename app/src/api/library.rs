@@ -7,7 +7,16 @@ use crate::domain::library::{
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-use crate::server::{db, state::pool};
+use crate::server::{db, db::scenarios::Viewer, state::pool};
+
+/// Who is reading: a visitor sees the built-in library, a signed-in member also their teams'
+/// own scenarios.
+#[cfg(feature = "ssr")]
+async fn viewer() -> Result<(sqlx::SqlitePool, Viewer), AppError> {
+    use crate::domain::policy::Action;
+    let who = crate::server::auth::asker(Action::ReadLibrary).await?;
+    Ok((who.state.pool.clone(), Viewer(who.user.map(|u| u.id))))
+}
 
 /// The library list for raw URL query values; each bad value gets a message naming its field.
 #[server]
@@ -43,10 +52,10 @@ pub async fn list_scenarios(
         return Err(AppError::Validation(invalid));
     }
 
-    let pool = pool()?;
+    let (pool, viewer) = viewer().await?;
     let filter = LibraryFilter { q, topic, level };
-    let cards = db::scenarios::list(&pool, &filter, search.as_ref()).await?;
-    let total = db::scenarios::count(&pool).await?;
+    let cards = db::scenarios::list(&pool, viewer, &filter, search.as_ref()).await?;
+    let total = db::scenarios::count(&pool, viewer).await?;
     Ok(LibraryResults { cards, total })
 }
 
@@ -61,18 +70,19 @@ fn capitalise(message: String) -> String {
 
 #[server]
 pub async fn get_scenario(slug: String) -> Result<ScenarioDetail, AppError> {
-    db::scenarios::get(&pool()?, &slug)
+    let (pool, viewer) = viewer().await?;
+    db::scenarios::get(&pool, viewer, &slug)
         .await?
         .ok_or(AppError::NotFound)
 }
 
 #[server]
 pub async fn library_overview() -> Result<LibraryStats, AppError> {
-    let pool = pool()?;
+    let (pool, viewer) = viewer().await?;
     Ok(LibraryStats {
-        scenarios: db::scenarios::count(&pool).await?,
+        scenarios: db::scenarios::count(&pool, viewer).await?,
         frameworks: db::frameworks::list(&pool).await?.len() as i64,
-        per_topic: db::scenarios::count_by_topic(&pool).await?,
+        per_topic: db::scenarios::count_by_topic(&pool, viewer).await?,
     })
 }
 

@@ -93,7 +93,8 @@ pub async fn start_attempt(
         )
     };
     let version: i64 = version.trim().parse().map_err(|_| not_found())?;
-    let target = store::start_target(&who.state.pool, slug.trim(), version)
+    let viewer = crate::server::db::scenarios::Viewer(Some(user.id));
+    let target = store::start_target(&who.state.pool, viewer, slug.trim(), version)
         .await?
         .ok_or_else(not_found)?;
     if let Some(open) = store::open_draft(&who.state.pool, user.id, target.scenario_id).await? {

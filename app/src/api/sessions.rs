@@ -98,7 +98,8 @@ pub async fn list_sessions() -> Result<SessionsOverview, AppError> {
     let user = who.signed_in()?;
     let pool = &who.state.pool;
     let filter = crate::domain::library::LibraryFilter::default();
-    let scenarios = db::scenarios::list(pool, &filter, None)
+    let viewer = db::scenarios::Viewer(Some(user.id));
+    let scenarios = db::scenarios::list(pool, viewer, &filter, None)
         .await?
         .into_iter()
         .map(|c| ScenarioOption {
@@ -131,6 +132,8 @@ pub async fn create_session(
     let who = asker(Action::RunSessions).await?;
     let me = who.signed_in()?.clone();
     let pool = &who.state.pool;
+    // The interviewer's library: built-ins and their teams' own scenarios.
+    let viewer = db::scenarios::Viewer(Some(me.id));
     let mut invalid = Invalid::default()
         .keep("candidate_email", &candidate_email)
         .keep("guest_name", &guest_name)
@@ -197,7 +200,7 @@ pub async fn create_session(
             topic,
             level,
         };
-        slugs = db::scenarios::list(pool, &filter, None)
+        slugs = db::scenarios::list(pool, viewer, &filter, None)
             .await?
             .into_iter()
             .take(2)
@@ -218,9 +221,9 @@ pub async fn create_session(
     }
     let mut version_ids = Vec::new();
     for slug in &slugs {
-        match db::scenarios::get(pool, slug).await? {
+        match db::scenarios::get(pool, viewer, slug).await? {
             Some(s) => {
-                let target = db::practice::start_target(pool, slug, s.version).await?;
+                let target = db::practice::start_target(pool, viewer, slug, s.version).await?;
                 if let Some(t) = target {
                     version_ids.push(t.version_id);
                 }

@@ -35,6 +35,11 @@ pub enum Action {
     /// Create and reveal a team's exercises, see its dashboard and export, confirm raters as
     /// qualified: that team's leads only (an admin who does not lead it sees nothing of it).
     LeadTeam { is_lead: bool },
+    /// Write scenarios for a team (create, edit, fork a built-in, archive, import): admins for
+    /// any team, team leads (by role or by leading the team) for the teams they lead.
+    /// `leads` says whether the asker leads the team in question (or, with no team in
+    /// question yet, any team).
+    Author { leads: bool },
 }
 
 /// `Ok` when `user` (None: not signed in) may do `action`; otherwise the error to answer with:
@@ -63,6 +68,10 @@ pub fn authorize(user: Option<&CurrentUser>, action: Action) -> Result<(), AppEr
         }
         Action::LeadTeam { is_lead } => {
             is_lead && matches!(role, Some(Role::Interviewer | Role::TeamLead | Role::Admin))
+        }
+        Action::Author { leads } => {
+            role == Some(Role::Admin)
+                || (leads && matches!(role, Some(Role::Interviewer | Role::TeamLead)))
         }
     };
     match (allowed, user) {
@@ -172,6 +181,24 @@ mod tests {
             Ok(())
         );
         assert_eq!(authorize(None, member), Err(AppError::Unauthenticated));
+    }
+
+    #[test]
+    fn authors_are_admins_and_the_leads_of_the_team() {
+        let lead = Action::Author { leads: true };
+        let other = Action::Author { leads: false };
+        assert_eq!(authorize(Some(&user(Role::Admin)), other), Ok(()));
+        assert_eq!(authorize(Some(&user(Role::TeamLead)), lead), Ok(()));
+        assert_eq!(
+            authorize(Some(&user(Role::TeamLead)), other),
+            Err(AppError::Forbidden)
+        );
+        // Even marked lead of a team by mistake, a candidate does not author.
+        assert_eq!(
+            authorize(Some(&user(Role::Candidate)), lead),
+            Err(AppError::Forbidden)
+        );
+        assert_eq!(authorize(None, lead), Err(AppError::Unauthenticated));
     }
 
     #[test]

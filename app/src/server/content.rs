@@ -13,4 +13,4 @@ pub use files::{
     ScenarioFile,
 };
 pub use parse::{parse_framework, parse_rubric, parse_scenario};
-pub use sync::{sync, SyncError, SyncReport};
+pub use sync::{render, sync, SyncError, SyncReport};

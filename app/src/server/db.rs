@@ -1,4 +1,5 @@
 //! The database layer: the pool, migrations, and (in submodules) every SQL statement of the app.
+pub mod authoring;
 pub mod calibration;
 pub mod frameworks;
 pub mod practice;

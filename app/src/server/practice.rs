@@ -139,7 +139,7 @@ fn weakest(
 }
 
 async fn progress(pool: &SqlitePool, user_id: i64) -> Result<Vec<TopicProgress>, AppError> {
-    let totals = db::scenarios::count_by_topic(pool).await?;
+    let totals = db::scenarios::count_by_topic(pool, db::scenarios::Viewer(Some(user_id))).await?;
     let attempted: HashMap<String, i64> = store::attempted_by_topic(pool, user_id)
         .await?
         .into_iter()
@@ -215,7 +215,7 @@ pub async fn history(
     Ok(History {
         series,
         attempted: store::attempted_count(pool, user_id).await?,
-        total: db::scenarios::count(pool).await?,
+        total: db::scenarios::count(pool, db::scenarios::Viewer(Some(user_id))).await?,
         progress,
         attempts,
         scenarios,

@@ -37,7 +37,7 @@ pub enum SyncError {
     Database(#[from] sqlx::Error),
 }
 
-fn render(file: &ScenarioFile) -> scenarios::NewScenarioVersion {
+pub fn render(file: &ScenarioFile) -> scenarios::NewScenarioVersion {
     let answer_key_text = file
         .sections
         .iter()
@@ -86,8 +86,32 @@ fn render(file: &ScenarioFile) -> scenarios::NewScenarioVersion {
 }
 
 /// Load `dir`, then apply it in one write transaction. Invalid content changes nothing.
+/// A content file whose slug a team's browser-written scenario already has is refused, naming
+/// both: the sync never takes over (or overwrites) an author's scenario.
 pub async fn sync(pool: &SqlitePool, dir: &Path, now: i64) -> Result<SyncReport, SyncError> {
     let content = load(dir)?;
+    let authored: Vec<String> =
+        sqlx::query_scalar("SELECT slug FROM scenarios WHERE origin = 'authored'")
+            .fetch_all(pool)
+            .await?;
+    let taken: Vec<super::ContentError> = content
+        .scenarios
+        .iter()
+        .filter(|s| authored.iter().any(|a| a == s.slug.as_str()))
+        .map(|s| {
+            super::ContentError::new(
+                &s.path,
+                Some(2),
+                format!(
+                    "slug \"{}\" is taken by a scenario a team wrote in the browser: give this file another slug",
+                    s.slug.as_str()
+                ),
+            )
+        })
+        .collect();
+    if !taken.is_empty() {
+        return Err(SyncError::Invalid(ContentErrors(taken)));
+    }
     apply(pool, &content, now).await.map_err(SyncError::from)
 }
 

@@ -30,6 +30,17 @@ pub async fn teams_of(
     .await
 }
 
+/// Whether scenario `slug` may be used in `team`'s exercises: a built-in, or the team's own.
+pub async fn usable_by_team(pool: &SqlitePool, slug: &str, team: i64) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM scenarios WHERE slug = $1 AND (team_id IS NULL OR team_id = $2))",
+    )
+    .bind(slug)
+    .bind(team)
+    .fetch_one(pool)
+    .await
+}
+
 pub struct NewExercise<'a> {
     pub team_id: i64,
     pub scenario_version_id: i64,

@@ -15,19 +15,24 @@ pub struct StartTarget {
     pub scenario_id: i64,
 }
 
-/// The version `version` of the (unarchived) scenario `slug`, if both exist.
+/// The version `version` of the (unarchived) scenario `slug`, if both exist and the viewer
+/// may see the scenario (a team's scenarios are its members' only).
 pub async fn start_target(
     pool: &SqlitePool,
+    viewer: super::scenarios::Viewer,
     slug: &str,
     version: i64,
 ) -> Result<Option<StartTarget>, sqlx::Error> {
     sqlx::query_as(
         "SELECT v.id AS version_id, s.id AS scenario_id
            FROM scenarios s JOIN scenario_versions v ON v.scenario_id = s.id
-          WHERE s.slug = $1 AND v.version = $2 AND s.archived_at IS NULL",
+          WHERE s.slug = $1 AND v.version = $2 AND s.archived_at IS NULL
+            AND (s.team_id IS NULL
+                 OR s.team_id IN (SELECT team_id FROM team_members WHERE user_id = $3))",
     )
     .bind(slug)
     .bind(version)
+    .bind(viewer.0)
     .fetch_optional(pool)
     .await
 }

@@ -249,10 +249,24 @@ impl From<CardRow> for ScenarioCard {
     }
 }
 
-/// The library list: current versions of unarchived scenarios matching the filter, best match
-/// first when searching, library order otherwise. The one place full-text search is done.
+/// Who is looking: built-in scenarios are everybody's, a team's scenarios its members' only.
+/// `viewer` is the signed-in user's id, None for a visitor.
+#[derive(Clone, Copy, Debug)]
+pub struct Viewer(pub Option<i64>);
+
+/// The SQL condition "scenario `s` is visible to the viewer bound at `$n`".
+fn visible(n: usize) -> String {
+    format!(
+        "(s.team_id IS NULL OR s.team_id IN (SELECT team_id FROM team_members WHERE user_id = ${n}))"
+    )
+}
+
+/// The library list: current versions of unarchived scenarios the viewer may see matching the
+/// filter, best match first when searching, library order otherwise (built-ins first). The one
+/// place full-text search is done.
 pub async fn list(
     pool: &SqlitePool,
+    viewer: Viewer,
     filter: &LibraryFilter,
     search: Option<&SearchQuery>,
 ) -> Result<Vec<ScenarioCard>, sqlx::Error> {
@@ -273,13 +287,15 @@ pub async fn list(
                    FROM scenario_search
                    JOIN scenarios s ON s.id = scenario_search.rowid
                    JOIN scenario_versions v ON v.id = s.current_version_id
-                  WHERE scenario_search MATCH $3 AND {FILTERS}
-                  ORDER BY bm25(scenario_search, 10.0, 4.0, 2.0, 1.0), s.id"
+                  WHERE scenario_search MATCH $3 AND {FILTERS} AND {}
+                  ORDER BY bm25(scenario_search, 10.0, 4.0, 2.0, 1.0), s.id",
+                visible(4)
             );
             sqlx::query_as(&sql)
                 .bind(topic)
                 .bind(level)
                 .bind(q.to_fts5())
+                .bind(viewer.0)
                 .fetch_all(pool)
                 .await?
         }
@@ -288,12 +304,14 @@ pub async fn list(
                 "SELECT {COLUMNS}, NULL AS excerpt
                    FROM scenarios s
                    JOIN scenario_versions v ON v.id = s.current_version_id
-                  WHERE {FILTERS}
-                  ORDER BY s.id"
+                  WHERE {FILTERS} AND {}
+                  ORDER BY s.team_id IS NOT NULL, s.id",
+                visible(3)
             );
             sqlx::query_as(&sql)
                 .bind(topic)
                 .bind(level)
+                .bind(viewer.0)
                 .fetch_all(pool)
                 .await?
         }
@@ -301,24 +319,31 @@ pub async fn list(
     Ok(rows.into_iter().map(ScenarioCard::from).collect())
 }
 
-/// Unarchived scenarios in the library.
-pub async fn count(pool: &SqlitePool) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT count(*) FROM scenarios
-          WHERE archived_at IS NULL AND current_version_id IS NOT NULL",
-    )
+/// Unarchived scenarios in the library, as the viewer sees it.
+pub async fn count(pool: &SqlitePool, viewer: Viewer) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(&format!(
+        "SELECT count(*) FROM scenarios s
+          WHERE s.archived_at IS NULL AND s.current_version_id IS NOT NULL AND {}",
+        visible(1)
+    ))
+    .bind(viewer.0)
     .fetch_one(pool)
     .await
 }
 
-/// Unarchived scenarios per topic, for every topic that has any.
-pub async fn count_by_topic(pool: &SqlitePool) -> Result<Vec<(Topic, i64)>, sqlx::Error> {
-    let rows: Vec<(String, i64)> = sqlx::query_as(
+/// Unarchived scenarios the viewer sees, per topic, for every topic that has any.
+pub async fn count_by_topic(
+    pool: &SqlitePool,
+    viewer: Viewer,
+) -> Result<Vec<(Topic, i64)>, sqlx::Error> {
+    let rows: Vec<(String, i64)> = sqlx::query_as(&format!(
         "SELECT t.topic, count(*) FROM scenarios s
            JOIN scenario_version_topics t ON t.version_id = s.current_version_id
-          WHERE s.archived_at IS NULL
+          WHERE s.archived_at IS NULL AND {}
           GROUP BY t.topic",
-    )
+        visible(1)
+    ))
+    .bind(viewer.0)
     .fetch_all(pool)
     .await?;
     let mut counts: Vec<(Topic, i64)> = rows
@@ -341,12 +366,19 @@ struct VersionRow {
     prompt_html: String,
 }
 
-/// The current version of an unarchived scenario, with its whole answer key.
-pub async fn get(pool: &SqlitePool, slug: &str) -> Result<Option<ScenarioDetail>, sqlx::Error> {
-    let current: Option<i64> = sqlx::query_scalar(
-        "SELECT current_version_id FROM scenarios WHERE slug = $1 AND archived_at IS NULL",
-    )
+/// The current version of an unarchived scenario the viewer may see, with its whole answer key.
+pub async fn get(
+    pool: &SqlitePool,
+    viewer: Viewer,
+    slug: &str,
+) -> Result<Option<ScenarioDetail>, sqlx::Error> {
+    let current: Option<i64> = sqlx::query_scalar(&format!(
+        "SELECT s.current_version_id FROM scenarios s
+          WHERE s.slug = $1 AND s.archived_at IS NULL AND {}",
+        visible(2)
+    ))
     .bind(slug)
+    .bind(viewer.0)
     .fetch_optional(pool)
     .await?
     .flatten();
