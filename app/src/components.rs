@@ -1,4 +1,5 @@
 //! Reusable views.
+pub mod authoring;
 pub mod badges;
 pub mod breadcrumb;
 pub mod calibration;

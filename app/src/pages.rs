@@ -2,6 +2,7 @@
 pub mod account;
 pub mod admin;
 pub mod auth;
+pub mod authoring;
 pub mod calibration;
 pub mod frameworks;
 pub mod history;

@@ -4,6 +4,7 @@ use crate::pages::{
     account::AccountPage,
     admin::AdminPage,
     auth::{RegisterPage, SignInPage},
+    authoring::{AuthorPage, EditorPage, VersionHistoryPage},
     calibration::{CalibrationPage, ExercisePage, TeamCalibrationPage},
     frameworks::{FrameworkListPage, FrameworkReadPage},
     history::{ComparePage, HistoryPage},
@@ -66,6 +67,13 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=HomePage ssr=SsrMode::Async/>
                     <Route path=path!("scenarios") view=LibraryPage ssr=SsrMode::Async/>
                     <Route path=path!("scenarios/:slug") view=ScenarioPage ssr=SsrMode::Async/>
+                    <Route
+                        path=path!("scenarios/:slug/history")
+                        view=VersionHistoryPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=path!("author") view=AuthorPage ssr=SsrMode::Async/>
+                    <Route path=path!("author/edit") view=EditorPage ssr=SsrMode::Async/>
                     <Route path=path!("frameworks") view=FrameworkListPage ssr=SsrMode::Async/>
                     <Route
                         path=path!("frameworks/:slug")

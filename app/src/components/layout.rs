@@ -53,6 +53,8 @@ fn AccountMenu(user: Option<CurrentUser>) -> impl IntoView {
                         <li><A href="/sessions">"Sessions"</A></li>
                         <li><A href="/calibration">"Calibration"</A></li>
                     })}
+                {matches!(user.role, Role::TeamLead | Role::Admin)
+                    .then(|| view! { <li><A href="/author">"Author"</A></li> })}
                 {(user.role == Role::Admin).then(|| view! { <li><A href="/admin">"Admin"</A></li> })}
                 <li><A href="/account">{user.display_name}</A></li>
                 <li>

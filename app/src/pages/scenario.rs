@@ -31,7 +31,10 @@ fn ScenarioView(s: ScenarioDetail) -> impl IntoView {
                 <div class="card-meta">
                     <LevelBadge level=s.level/>
                     <TopicChips topics=s.topics/>
-                    <span class="version">{format!("Version {}", s.version)}</span>
+                    <a class="version" href=format!("/scenarios/{}/history", s.slug)>
+                        {format!("Version {}", s.version)}
+                        <span class="visually-hidden">": history"</span>
+                    </a>
                 </div>
             </header>
 
