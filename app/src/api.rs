@@ -4,6 +4,7 @@ pub mod admin;
 pub mod authoring;
 pub mod calibration;
 pub mod library;
+pub mod packs;
 pub mod practice;
 pub mod scorecards;
 pub mod sessions;

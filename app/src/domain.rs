@@ -5,6 +5,7 @@ pub mod authoring;
 pub mod calibration;
 pub mod error;
 pub mod library;
+pub mod packs;
 pub mod policy;
 pub mod practice;
 pub mod search;

@@ -7,8 +7,8 @@
 mod support;
 
 use app::api::{
-    account::*, admin::*, authoring::*, calibration::*, library::*, practice::*, scorecards::*,
-    sessions::*,
+    account::*, admin::*, authoring::*, calibration::*, library::*, packs::*, practice::*,
+    scorecards::*, sessions::*,
 };
 use app::domain::account::Role;
 use axum::body::Body;
@@ -475,6 +475,8 @@ fn every_server_function_admits_exactly_the_roles_it_should() {
             (SaveScenario::PATH, Admin, "team_id=999999"),
             (SetScenarioArchived::PATH, Admin, "slug=nope&archived=yes"),
             (ScenarioHistory::PATH, Everyone, "slug=nope"),
+            (ContentPacks::PATH, Admin, ""),
+            (PackImport::PATH, Admin, "id=999999"),
             (
                 CreateExercise::PATH,
                 TeamLeads,

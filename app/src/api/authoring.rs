@@ -37,7 +37,7 @@ pub const MAX_PREVIEW_CHARS: usize = 40_000;
 
 /// The asker and the teams they may author for, after checking they may author at all.
 #[cfg(feature = "ssr")]
-async fn author() -> Result<(Asker, CurrentUser, Vec<(i64, String)>), AppError> {
+pub(crate) async fn author() -> Result<(Asker, CurrentUser, Vec<(i64, String)>), AppError> {
     let who = asker(Action::OwnAccount).await?;
     let user = who.signed_in()?.clone();
     let teams = store::teams_for(&who.state.pool, user.id, user.role == Role::Admin).await?;
@@ -52,7 +52,11 @@ async fn author() -> Result<(Asker, CurrentUser, Vec<(i64, String)>), AppError> 
 
 /// Check the asker may author for `team`.
 #[cfg(feature = "ssr")]
-fn for_team(user: &CurrentUser, teams: &[(i64, String)], team: i64) -> Result<(), AppError> {
+pub(crate) fn for_team(
+    user: &CurrentUser,
+    teams: &[(i64, String)],
+    team: i64,
+) -> Result<(), AppError> {
     authorize(
         Some(user),
         Action::Author {
@@ -307,7 +311,11 @@ pub async fn save_scenario(
         }
     };
     if let Some(head) = &existing_head {
-        if head.content_hash == file.hash && !head.archived {
+        let mut conn = pool.acquire().await?;
+        let stored = store::stored_file(&mut conn, head.current_version_id).await?;
+        drop(conn);
+        let same = stored.is_some_and(|s| crate::server::authoring::same_content(&s, &file));
+        if same && !head.archived {
             leptos_axum::redirect(&format!("/scenarios/{}/history?saved=unchanged", head.slug));
             return Ok(());
         }

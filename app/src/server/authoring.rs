@@ -87,6 +87,55 @@ pub fn compose(d: &Draft) -> (String, Vec<String>, Invalid) {
     (text, fields, invalid)
 }
 
+/// The editor draft of a scenario file.
+pub fn draft_from(f: &ScenarioFile) -> Draft {
+    Draft {
+        slug: f.slug.to_string(),
+        title: f.title.clone(),
+        summary: f.summary.clone(),
+        topics: f.topics.clone(),
+        level: f.level.key().to_string(),
+        prompt: f.prompt.clone(),
+        sections: f.sections.clone(),
+        key_points: f
+            .key_points
+            .iter()
+            .map(|k| format!("{} | {} | {}", k.key, k.label, k.synonyms.join(", ")))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        follow_ups: f
+            .follow_ups
+            .iter()
+            .map(|q| {
+                if q.probes.is_empty() {
+                    q.markdown.clone()
+                } else {
+                    format!("{} [probes: {}]", q.markdown, q.probes.join(", "))
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n"),
+    }
+}
+
+/// Two scenario files say the same thing (wherever they came from, however they were laid
+/// out): saving or importing one over the other would make an empty version.
+pub fn same_content(a: &ScenarioFile, b: &ScenarioFile) -> bool {
+    let mut topics_a = a.topics.clone();
+    let mut topics_b = b.topics.clone();
+    topics_a.sort();
+    topics_b.sort();
+    a.slug == b.slug
+        && a.title == b.title
+        && a.summary == b.summary
+        && topics_a == topics_b
+        && a.level == b.level
+        && a.prompt == b.prompt
+        && a.sections == b.sections
+        && a.key_points == b.key_points
+        && a.follow_ups == b.follow_ups
+}
+
 /// Validate a draft: the parsed scenario, or every problem under the field it belongs to.
 pub fn validate(d: &Draft) -> Result<ScenarioFile, Invalid> {
     let (text, fields, mut invalid) = compose(d);

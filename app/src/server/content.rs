@@ -9,8 +9,8 @@ mod sync;
 mod tests;
 
 pub use files::{
-    load, ContentError, ContentErrors, ContentSet, FrameworkFile, KeyPointDef, RubricFile,
-    ScenarioFile,
+    load, ContentError, ContentErrors, ContentSet, FollowUpDef, FrameworkFile, KeyPointDef,
+    RubricFile, ScenarioFile,
 };
 pub use parse::{parse_framework, parse_rubric, parse_scenario};
 pub use sync::{render, sync, SyncError, SyncReport};

@@ -2,6 +2,7 @@
 pub mod authoring;
 pub mod calibration;
 pub mod frameworks;
+pub mod packs;
 pub mod practice;
 pub mod rubric;
 pub mod scenarios;

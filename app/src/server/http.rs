@@ -6,11 +6,12 @@ use super::state::AppState;
 use crate::domain::error::AppError;
 use crate::routes::{shell, App};
 use axum::body::Body;
+use axum::extract::DefaultBodyLimit;
 use axum::extract::Request;
 use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use leptos::prelude::provide_context;
 use leptos::server_fn::error::SERVER_FN_ERROR_HEADER;
@@ -82,6 +83,12 @@ pub fn router(state: AppState) -> Router {
             get(export::team_calibration_csv),
         )
         .route("/join/{token}/events", get(super::live::events))
+        .route("/author/packs/export.zip", get(super::packs::export))
+        .route(
+            "/author/packs/import",
+            post(super::packs::import)
+                .layer(DefaultBodyLimit::max(super::packs::IMPORT_BODY_LIMIT)),
+        )
         .leptos_routes_with_context(&state, routes, context.clone(), page_shell)
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,

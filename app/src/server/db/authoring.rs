@@ -2,7 +2,9 @@
 //! and the stored Markdown a version's editor draft is rebuilt from.
 use crate::domain::authoring::{AuthoredRow, Draft, VersionInfo};
 use crate::domain::library::SectionKind;
-use crate::domain::taxonomy::Topic;
+use crate::domain::slug::Slug;
+use crate::domain::taxonomy::{Level, Topic};
+use crate::server::content::{FollowUpDef, KeyPointDef, ScenarioFile};
 use sqlx::{FromRow, SqliteConnection, SqlitePool};
 
 /// The teams `user` may author for: every team for an admin, the teams they lead otherwise.
@@ -92,7 +94,10 @@ pub struct Head {
     pub title: String,
 }
 
-pub async fn head(pool: &SqlitePool, slug: &str) -> Result<Option<Head>, sqlx::Error> {
+pub async fn head<'c>(
+    db: impl sqlx::SqliteExecutor<'c>,
+    slug: &str,
+) -> Result<Option<Head>, sqlx::Error> {
     sqlx::query_as(
         "SELECT s.id, s.slug, s.team_id, t.name AS team, s.archived_at IS NOT NULL AS archived,
                 v.id AS current_version_id, v.version AS current_version, v.content_hash, v.title
@@ -102,7 +107,7 @@ pub async fn head(pool: &SqlitePool, slug: &str) -> Result<Option<Head>, sqlx::E
           WHERE s.slug = $1",
     )
     .bind(slug)
-    .fetch_optional(pool)
+    .fetch_optional(db)
     .await
 }
 
@@ -135,50 +140,61 @@ pub async fn versions(
         .collect())
 }
 
-/// The editor draft of a stored version, from the Markdown it was saved with.
-pub async fn draft_of(pool: &SqlitePool, version_id: i64) -> Result<Option<Draft>, sqlx::Error> {
-    let head: Option<(String, String, String, String, String)> = sqlx::query_as(
-        "SELECT s.slug, v.title, v.summary, v.level, v.prompt_md
+/// A stored version as the scenario file it is (`path` empty, `hash` the stored hash): what
+/// the editor, the diff and content packs start from.
+pub async fn stored_file(
+    conn: &mut SqliteConnection,
+    version_id: i64,
+) -> Result<Option<ScenarioFile>, sqlx::Error> {
+    let head: Option<(String, String, String, String, String, String)> = sqlx::query_as(
+        "SELECT s.slug, v.title, v.summary, v.level, v.prompt_md, v.content_hash
            FROM scenario_versions v JOIN scenarios s ON s.id = v.scenario_id WHERE v.id = $1",
     )
     .bind(version_id)
-    .fetch_optional(pool)
+    .fetch_optional(&mut *conn)
     .await?;
-    let Some((slug, title, summary, level, prompt)) = head else {
+    let Some((slug, title, summary, level, prompt, hash)) = head else {
         return Ok(None);
     };
     let topics: Vec<String> =
         sqlx::query_scalar("SELECT topic FROM scenario_version_topics WHERE version_id = $1")
             .bind(version_id)
-            .fetch_all(pool)
+            .fetch_all(&mut *conn)
             .await?;
     let sections: Vec<(String, String)> = sqlx::query_as(
         "SELECT kind, body_md FROM scenario_sections WHERE version_id = $1 ORDER BY position",
     )
     .bind(version_id)
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await?;
     let key_points: Vec<(String, String, String)> = sqlx::query_as(
         "SELECT key, label, synonyms FROM scenario_key_points WHERE version_id = $1 ORDER BY position",
     )
     .bind(version_id)
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await?;
     let follow_ups: Vec<(String, String)> = sqlx::query_as(
         "SELECT body_md, probes FROM scenario_follow_ups WHERE version_id = $1 ORDER BY position",
     )
     .bind(version_id)
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await?;
+    let decode = |what: &str, e: String| sqlx::Error::Decode(format!("stored {what}: {e}").into());
     let list = |json: &str| serde_json::from_str::<Vec<String>>(json).unwrap_or_default();
-    let mut topics: Vec<Topic> = topics.iter().filter_map(|t| Topic::parse(t).ok()).collect();
+    let mut topics: Vec<Topic> = topics
+        .iter()
+        .map(|t| Topic::parse(t))
+        .collect::<Result<_, _>>()
+        .map_err(|e| decode("topic", e))?;
     topics.sort();
-    Ok(Some(Draft {
-        slug,
+    Ok(Some(ScenarioFile {
+        path: String::new(),
+        hash,
+        slug: Slug::parse(&slug).map_err(|e| decode("slug", e))?,
         title,
         summary,
         topics,
-        level,
+        level: Level::parse(&level).map_err(|e| decode("level", e))?,
         prompt,
         sections: sections
             .into_iter()
@@ -187,23 +203,29 @@ pub async fn draft_of(pool: &SqlitePool, version_id: i64) -> Result<Option<Draft
         key_points: key_points
             .into_iter()
             .map(|(key, label, synonyms)| {
-                format!("{key} | {label} | {}", list(&synonyms).join(", "))
+                Ok(KeyPointDef {
+                    key: Slug::parse(&key).map_err(|e| decode("key point", e))?,
+                    label,
+                    synonyms: list(&synonyms),
+                })
             })
-            .collect::<Vec<_>>()
-            .join("\n"),
+            .collect::<Result<_, sqlx::Error>>()?,
         follow_ups: follow_ups
             .into_iter()
-            .map(|(md, probes)| {
-                let probes = list(&probes);
-                if probes.is_empty() {
-                    md
-                } else {
-                    format!("{md} [probes: {}]", probes.join(", "))
-                }
+            .map(|(markdown, probes)| FollowUpDef {
+                markdown,
+                probes: list(&probes),
             })
-            .collect::<Vec<_>>()
-            .join("\n"),
+            .collect(),
     }))
+}
+
+/// The editor draft of a stored version.
+pub async fn draft_of(pool: &SqlitePool, version_id: i64) -> Result<Option<Draft>, sqlx::Error> {
+    let mut conn = pool.acquire().await?;
+    Ok(stored_file(&mut conn, version_id)
+        .await?
+        .map(|f| crate::server::authoring::draft_from(&f)))
 }
 
 /// A new team-owned scenario (no version yet); None when the slug is taken.
