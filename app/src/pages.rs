@@ -9,6 +9,7 @@ pub mod history;
 pub mod home;
 pub mod library;
 pub mod not_found;
+pub mod packs;
 pub mod practice;
 pub mod rubric;
 pub mod scenario;

@@ -11,6 +11,7 @@ use crate::pages::{
     home::HomePage,
     library::LibraryPage,
     not_found::NotFoundPage,
+    packs::{ImportReportPage, PacksPage},
     practice::{AttemptPage, PracticePage},
     rubric::RubricPage,
     scenario::ScenarioPage,
@@ -74,6 +75,12 @@ pub fn App() -> impl IntoView {
                     />
                     <Route path=path!("author") view=AuthorPage ssr=SsrMode::Async/>
                     <Route path=path!("author/edit") view=EditorPage ssr=SsrMode::Async/>
+                    <Route path=path!("author/packs") view=PacksPage ssr=SsrMode::Async/>
+                    <Route
+                        path=path!("author/packs/imports/:id")
+                        view=ImportReportPage
+                        ssr=SsrMode::Async
+                    />
                     <Route path=path!("frameworks") view=FrameworkListPage ssr=SsrMode::Async/>
                     <Route
                         path=path!("frameworks/:slug")

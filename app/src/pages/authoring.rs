@@ -35,6 +35,7 @@ fn OverviewView(o: AuthorOverview) -> impl IntoView {
                 {o.teams.iter().map(|(id, name)| view! {
                     <a class="button" href=format!("/author/edit?team={id}")>{format!("New scenario for {name}")}</a>
                 }).collect_view()}
+                <a class="button secondary" href="/author/packs">"Export or import a content pack"</a>
             </div>
             <section aria-labelledby="team-heading">
                 <h2 id="team-heading">"Team scenarios"</h2>
