@@ -269,6 +269,12 @@ fn unzip(name: &str, bytes: Vec<u8>, out: &mut Unpacked) {
 
 /// Where in a content file a line is: the front-matter field, the key point, or the section.
 pub fn locate(text: &str, line: Option<usize>, message: &str) -> String {
+    // TOML names the field it misses, but places the error at the start of the front matter.
+    if let Some(rest) = message.split("missing field `").nth(1) {
+        if let Some((field, _)) = rest.split_once('`') {
+            return field.to_string();
+        }
+    }
     let Some(line) = line else {
         if let Some(rest) = message.strip_prefix("missing section \"## ") {
             return format!("section \"{}", rest);
@@ -572,6 +578,10 @@ mod tests {
         assert_eq!(
             locate(text, None, "missing section \"## Metrics\""),
             "section \"Metrics\""
+        );
+        assert_eq!(
+            locate(text, Some(2), "invalid TOML: missing field `summary`"),
+            "summary"
         );
     }
 
