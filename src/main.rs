@@ -3,6 +3,7 @@
 //! `coach` (or `coach serve`): settings -> logging -> database and migrations -> content sync ->
 //! router -> serve until Ctrl-C or SIGTERM.
 //! `coach check-content [DIR]`: validate the content files and print every problem, touching nothing.
+//! `coach backup FILE` / `coach restore FILE`: online backup of the database, and putting one back.
 
 #[cfg(feature = "ssr")]
 #[tokio::main]
@@ -20,6 +21,8 @@ async fn main() -> std::process::ExitCode {
         ["check-content"] => check_content(None),
         ["check-content", dir] => check_content(Some(dir)),
         ["user", "add", rest @ ..] => add_user(rest).await,
+        ["backup", file] => backup(file).await,
+        ["restore", file] => restore(file).await,
         _ => Err(USAGE.into()),
     };
     match result {
@@ -37,9 +40,11 @@ const USAGE: &str = "usage:
   coach user add --role ROLE --email EMAIL --name NAME
                               create an account; the password is read from standard input
   coach check-content [DIR]   validate the content files
+  coach backup FILE           copy the database to FILE while the app keeps serving, and check it
+  coach restore FILE          put a backup in place of the database (stop the server first)
 roles: candidate, interviewer, team-lead, admin
 settings (environment): COACH_DATABASE_URL, COACH_ADDR, COACH_PUBLIC_URL, COACH_CONTENT_DIR,
-  COACH_SELF_REGISTRATION, COACH_LOG";
+  COACH_SELF_REGISTRATION, COACH_LOG, COACH_LOG_FORMAT, COACH_METRICS_TOKEN";
 
 #[cfg(feature = "ssr")]
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -80,16 +85,80 @@ async fn add_user(args: &[&str]) -> Result<(), BoxError> {
     Ok(())
 }
 
+/// `coach backup FILE`: `VACUUM INTO` a new file while the server runs, then check the copy.
+#[cfg(feature = "ssr")]
+async fn backup(file: &str) -> Result<(), BoxError> {
+    use app::server::{db, ops, settings::Settings};
+    let settings = Settings::from_env()?;
+    let pool = db::connect(&settings.database_url).await?;
+    let report = ops::backup(&pool, std::path::Path::new(file)).await?;
+    println!(
+        "backed up {} ({:.1} MB) in {} ms; integrity check: ok",
+        file,
+        report.bytes as f64 / 1e6,
+        report.took.as_millis()
+    );
+    Ok(())
+}
+
+/// `coach restore FILE`: check the backup, keep the current database aside, put the backup in.
+#[cfg(feature = "ssr")]
+async fn restore(file: &str) -> Result<(), BoxError> {
+    use app::server::{db, ops, settings::Settings};
+    let settings = Settings::from_env()?;
+    let path = db::file_of(&settings.database_url)?;
+    let kept = ops::restore(std::path::Path::new(file), &path).await?;
+    match kept {
+        Some(old) => println!(
+            "restored {} from {file}; the previous database is kept as {}",
+            path.display(),
+            old.display()
+        ),
+        None => println!("restored {} from {file}", path.display()),
+    }
+    // Opening it runs any migrations a newer binary brings, before the server does.
+    db::connect(&settings.database_url).await?.close().await;
+    Ok(())
+}
+
+/// Logs as text or JSON lines (`COACH_LOG_FORMAT`), filtered by `COACH_LOG`; and, whatever the
+/// filter, sqlx's per-statement events feed the database timing metrics.
+#[cfg(feature = "ssr")]
+fn init_logging(settings: &app::server::settings::Settings) -> Result<(), BoxError> {
+    use tracing_subscriber::{filter::Targets, layer::SubscriberExt, util::SubscriberInitExt};
+    use tracing_subscriber::{EnvFilter, Layer};
+    let filter = EnvFilter::try_new(&settings.log)
+        .map_err(|e| format!("invalid setting COACH_LOG={:?}: {e}", settings.log))?;
+    let output = if settings.log_json {
+        tracing_subscriber::fmt::layer()
+            .json()
+            .with_current_span(true)
+            .with_filter(filter)
+            .boxed()
+    } else {
+        tracing_subscriber::fmt::layer().with_filter(filter).boxed()
+    };
+    let timings = app::server::ops::StatementTimings
+        .with_filter(Targets::new().with_target("sqlx::query", tracing::Level::DEBUG));
+    tracing_subscriber::registry()
+        .with(output)
+        .with(timings)
+        .try_init()?;
+    Ok(())
+}
+
+/// After a shutdown signal, requests in flight get this long to finish (live event streams
+/// never finish by themselves, so without a limit they would hold shutdown forever).
+#[cfg(feature = "ssr")]
+const DRAIN: std::time::Duration = std::time::Duration::from_secs(10);
+
 #[cfg(feature = "ssr")]
 async fn serve(demo: bool) -> Result<(), BoxError> {
     use app::server::{content, db, demo, http, now_millis, settings::Settings, state::AppState};
     use std::net::SocketAddr;
-    use tracing_subscriber::EnvFilter;
 
     let settings = Settings::from_env()?;
-    let filter = EnvFilter::try_new(&settings.log)
-        .map_err(|e| format!("invalid setting COACH_LOG={:?}: {e}", settings.log))?;
-    tracing_subscriber::fmt().with_env_filter(filter).init();
+    init_logging(&settings)?;
 
     let mut leptos_options = leptos::config::get_configuration(None)?.leptos_options;
     leptos_options.site_addr = settings.addr;
@@ -107,16 +176,32 @@ async fn serve(demo: bool) -> Result<(), BoxError> {
     }
 
     let addr = settings.addr;
-    let state = AppState::new(leptos_options, pool, settings);
+    let state = AppState::new(leptos_options, pool.clone(), settings);
+    let draining = state.draining.clone();
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     tracing::info!("listening on http://{addr}");
     // The peer address feeds the sign-in rate limit.
     let service = http::router(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, service)
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    let (stop_tx, mut stop_rx) = tokio::sync::watch::channel(false);
+    let server = axum::serve(listener, service).with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        tracing::info!("shutting down: finishing requests in flight (at most {DRAIN:?})");
+        draining.store(true, std::sync::atomic::Ordering::Relaxed);
+        let _ = stop_tx.send(true);
+    });
+    let deadline = async move {
+        let _ = stop_rx.wait_for(|stop| *stop).await;
+        tokio::time::sleep(DRAIN).await;
+    };
+    tokio::select! {
+        result = server => result?,
+        _ = deadline => tracing::warn!("requests still open after {DRAIN:?} (live streams): closing them"),
+    }
+    // Closing the pool checkpoints the write-ahead log into the database file.
+    pool.close().await;
+    tracing::info!("stopped");
     Ok(())
 }
 

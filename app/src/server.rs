@@ -11,6 +11,7 @@ pub mod export;
 pub mod http;
 pub mod live;
 pub mod markdown;
+pub mod ops;
 pub mod packs;
 pub mod practice;
 pub mod schedule;

@@ -56,6 +56,7 @@ pub async fn fresh_db() -> (TempDir, SqlitePool) {
 pub struct TestApp {
     pub router: axum::Router,
     pub pool: SqlitePool,
+    pub state: AppState,
     _dir: TempDir,
 }
 
@@ -88,7 +89,8 @@ pub async fn spawn_app_with(vars: &[(&str, &str)]) -> TestApp {
         settings,
     );
     TestApp {
-        router: http::router(state),
+        router: http::router(state.clone()),
+        state,
         pool,
         _dir: dir,
     }

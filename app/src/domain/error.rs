@@ -70,6 +70,10 @@ pub enum AppError {
     /// The browser could not reach the server (client side only).
     #[error("Could not reach the server. Check your connection and try again.")]
     Network,
+    /// The database cannot be reached or written right now (locked, full disk, gone): try again
+    /// soon. The string is a reference to the log entry.
+    #[error("The service is unavailable for a moment. Please try again shortly (reference {0}).")]
+    Unavailable(String),
     /// Something failed on our side; the string is a reference to the log entry, nothing more.
     #[error("Something went wrong on our side. Please try again (reference {0}).")]
     Internal(String),
@@ -123,6 +127,7 @@ impl AppError {
             Self::Conflict(_) => 409,
             Self::TooManyRequests(_) => 429,
             Self::Network => 503,
+            Self::Unavailable(_) => 503,
             Self::Gone(_) => 410,
             Self::Internal(_) => 500,
         }
@@ -153,7 +158,38 @@ fn error_reference() -> String {
 #[cfg(feature = "ssr")]
 impl From<sqlx::Error> for AppError {
     fn from(e: sqlx::Error) -> Self {
+        if is_unavailable(&e) {
+            let reference = error_reference();
+            tracing::error!(reference = %reference, error = %e, "database unavailable");
+            return Self::Unavailable(reference);
+        }
         Self::internal(e)
+    }
+}
+
+/// The database is there but cannot serve now (locked past the busy timeout, disk full, I/O
+/// error, file gone) or the pool waited too long: a 503 that goes away, not a bug.
+#[cfg(feature = "ssr")]
+pub fn is_unavailable(e: &sqlx::Error) -> bool {
+    const BUSY: i64 = 5;
+    const LOCKED: i64 = 6;
+    const READONLY: i64 = 8;
+    const IOERR: i64 = 10;
+    const FULL: i64 = 13;
+    const CANTOPEN: i64 = 14;
+    match e {
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => true,
+        sqlx::Error::Database(db) => {
+            db.code()
+                .and_then(|c| c.parse::<i64>().ok())
+                .is_some_and(|code| {
+                    matches!(
+                        code & 0xff,
+                        BUSY | LOCKED | READONLY | IOERR | FULL | CANTOPEN
+                    )
+                })
+        }
+        _ => false,
     }
 }
 

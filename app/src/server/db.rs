@@ -54,11 +54,19 @@ pub async fn connect(url: &str) -> Result<SqlitePool, DbSetupError> {
     }
     let pool = SqlitePoolOptions::new()
         .max_connections(8)
+        // A request waits at most this long for a connection, then gets a 503, never a hang.
+        .acquire_timeout(Duration::from_secs(5))
         .connect_with(opts)
         .await
         .map_err(DbSetupError::Open)?;
     MIGRATOR.run(&pool).await.map_err(DbSetupError::Migrate)?;
     Ok(pool)
+}
+
+/// The file of a `sqlite:` database URL.
+pub fn file_of(url: &str) -> Result<std::path::PathBuf, DbSetupError> {
+    let opts = SqliteConnectOptions::from_str(url).map_err(DbSetupError::Url)?;
+    Ok(opts.get_filename().to_path_buf())
 }
 
 /// Start a write transaction that takes the write lock at once (`BEGIN IMMEDIATE`), so that a

@@ -63,8 +63,22 @@ const MAX_ERROR_BODY: usize = 64 * 1024;
 static ROUTES: std::sync::LazyLock<Vec<leptos_axum::AxumRouteListing>> =
     std::sync::LazyLock::new(|| generate_route_list(App));
 
+/// Paths of the registered server functions, for metric labels.
+static SERVER_FNS: std::sync::LazyLock<std::collections::HashSet<String>> =
+    std::sync::LazyLock::new(|| {
+        leptos::server_fn::axum::server_fn_paths()
+            .map(|(path, _)| path.to_string())
+            .collect()
+    });
+
+/// Is `path` a registered server function.
+pub fn is_server_fn(path: &str) -> bool {
+    SERVER_FNS.contains(path)
+}
+
 /// The whole application as one router, so tests can drive it without a socket.
 pub fn router(state: AppState) -> Router {
+    super::ops::install_metrics();
     let routes = ROUTES.clone();
     let context = {
         let state = state.clone();
@@ -83,6 +97,10 @@ pub fn router(state: AppState) -> Router {
             get(export::team_calibration_csv),
         )
         .route("/join/{token}/events", get(super::live::events))
+        .route("/healthz", get(super::ops::healthz))
+        .route("/pkg/{version}/{file}", get(super::ops::versioned_asset))
+        .route("/readyz", get(super::ops::readyz))
+        .route("/metrics", get(super::ops::metrics_page))
         .route("/author/packs/export.zip", get(super::packs::export))
         .route(
             "/author/packs/import",
@@ -95,6 +113,7 @@ pub fn router(state: AppState) -> Router {
             _,
         >(context, shell))
         .layer(session::layer(state.pool.clone(), secure_cookies))
+        .layer(middleware::from_fn(super::ops::record))
         .layer(middleware::from_fn(server_fn_status))
         .layer(middleware::from_fn(security::small_bodies))
         .layer(middleware::from_fn_with_state(

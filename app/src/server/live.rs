@@ -28,6 +28,11 @@ impl Default for Hub {
 }
 
 impl Hub {
+    /// Open event streams (candidate screens and consoles listening).
+    pub fn listeners(&self) -> usize {
+        self.tx.receiver_count()
+    }
+
     /// Announce that `session` is now at `revision`. Nobody listening is fine.
     pub fn announce(&self, session: i64, revision: i64) {
         let _ = self.tx.send((session, revision));

@@ -18,6 +18,12 @@ pub struct Settings {
     pub public_url: String,
     /// `COACH_SELF_REGISTRATION` (`true`/`false`), default true: anyone may register as a candidate.
     pub self_registration: bool,
+    /// `COACH_LOG_FORMAT`: `text` (default, for people) or `json` (one object per line, for a
+    /// log pipeline).
+    pub log_json: bool,
+    /// `COACH_METRICS_TOKEN`: lets a scraper that is not on this machine read `/metrics` with
+    /// `Authorization: Bearer <token>`. Unset: loopback only.
+    pub metrics_token: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -88,6 +94,25 @@ impl Settings {
                 })
             }
         };
+        let log_json = match get("COACH_LOG_FORMAT", "text").as_str() {
+            "text" => false,
+            "json" => true,
+            other => {
+                return Err(SettingsError {
+                    var: "COACH_LOG_FORMAT",
+                    value: other.to_string(),
+                    problem: "expected text or json".into(),
+                })
+            }
+        };
+        let metrics_token = lookup("COACH_METRICS_TOKEN").filter(|t| !t.trim().is_empty());
+        if metrics_token.as_ref().is_some_and(|t| t.len() < 16) {
+            return Err(SettingsError {
+                var: "COACH_METRICS_TOKEN",
+                value: "(hidden)".into(),
+                problem: "use at least 16 characters".into(),
+            });
+        }
         Ok(Self {
             database_url,
             addr,
@@ -95,6 +120,8 @@ impl Settings {
             log,
             public_url,
             self_registration,
+            log_json,
+            metrics_token,
         })
     }
 }
@@ -117,6 +144,22 @@ mod tests {
         let s = settings(&[]).unwrap();
         assert_eq!(s.addr.to_string(), "127.0.0.1:3000");
         assert_eq!(s.database_url, "sqlite://data/coach.db");
+    }
+
+    #[test]
+    fn logs_are_text_or_json_and_a_metrics_token_is_long() {
+        assert!(!settings(&[]).unwrap().log_json);
+        assert!(settings(&[("COACH_LOG_FORMAT", "json")]).unwrap().log_json);
+        let err = settings(&[("COACH_LOG_FORMAT", "yaml")]).unwrap_err();
+        assert_eq!(err.var, "COACH_LOG_FORMAT");
+        let err = settings(&[("COACH_METRICS_TOKEN", "short")]).unwrap_err();
+        assert_eq!(err.var, "COACH_METRICS_TOKEN");
+        assert!(
+            !err.to_string().contains("short"),
+            "the token is not echoed"
+        );
+        let s = settings(&[("COACH_METRICS_TOKEN", "a-long-enough-token")]).unwrap();
+        assert_eq!(s.metrics_token.as_deref(), Some("a-long-enough-token"));
     }
 
     #[test]

@@ -12,16 +12,30 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub sign_in_limits: Arc<super::auth::limits::SignInLimits>,
     pub live: Arc<super::live::Hub>,
+    /// Set when shutdown begins: readiness answers 503 so a load balancer stops sending work
+    /// while requests in flight finish.
+    pub draining: Arc<std::sync::atomic::AtomicBool>,
+    /// The browser assets' content hash, served under `/pkg/<version>/` (see `ops`).
+    pub asset_version: Option<Arc<str>>,
 }
 
 impl AppState {
-    pub fn new(leptos_options: LeptosOptions, pool: SqlitePool, settings: Settings) -> Self {
+    /// The state, with the asset URLs pointing at `/pkg/<version>/` when the built assets are
+    /// there (so browsers may cache them for good).
+    pub fn new(mut leptos_options: LeptosOptions, pool: SqlitePool, settings: Settings) -> Self {
+        let asset_version =
+            super::ops::asset_version(std::path::Path::new(leptos_options.site_root.as_ref()));
+        if let Some(v) = &asset_version {
+            leptos_options.site_pkg_dir = format!("{}/{v}", leptos_options.site_pkg_dir).into();
+        }
         Self {
+            asset_version: asset_version.map(Into::into),
             leptos_options,
             pool,
             settings: Arc::new(settings),
             sign_in_limits: Arc::default(),
             live: Arc::default(),
+            draining: Arc::default(),
         }
     }
 }
