@@ -22,6 +22,8 @@ async fn main() -> std::process::ExitCode {
         ["check-content", dir] => check_content(Some(dir)),
         ["user", "add", rest @ ..] => add_user(rest).await,
         ["backup", file] => backup(file).await,
+        ["generate-data", rest @ ..] => generate_data(rest).await,
+        ["bench-queries"] => bench_queries().await,
         ["restore", file] => restore(file).await,
         _ => Err(USAGE.into()),
     };
@@ -42,6 +44,9 @@ const USAGE: &str = "usage:
   coach check-content [DIR]   validate the content files
   coach backup FILE           copy the database to FILE while the app keeps serving, and check it
   coach restore FILE          put a backup in place of the database (stop the server first)
+  coach generate-data [--users N] [--attempts N] [--scores N]
+                              fill a new database with a synthetic dataset (for benchmarks)
+  coach bench-queries         time the history and team calibration queries on that dataset
 roles: candidate, interviewer, team-lead, admin
 settings (environment): COACH_DATABASE_URL, COACH_ADDR, COACH_PUBLIC_URL, COACH_CONTENT_DIR,
   COACH_SELF_REGISTRATION, COACH_LOG, COACH_LOG_FORMAT, COACH_METRICS_TOKEN";
@@ -118,6 +123,90 @@ async fn restore(file: &str) -> Result<(), BoxError> {
     }
     // Opening it runs any migrations a newer binary brings, before the server does.
     db::connect(&settings.database_url).await?.close().await;
+    Ok(())
+}
+
+/// `coach generate-data`: a synthetic dataset in a database without accounts.
+#[cfg(feature = "ssr")]
+async fn generate_data(args: &[&str]) -> Result<(), BoxError> {
+    use app::server::{content, db, generate, now_millis, settings::Settings};
+    let mut sizes = generate::Sizes::default();
+    let mut rest = args.iter();
+    while let Some(flag) = rest.next() {
+        let value: i64 = rest
+            .next()
+            .and_then(|v| v.parse().ok())
+            .filter(|v| *v > 0)
+            .ok_or_else(|| format!("{flag} needs a positive number"))?;
+        match *flag {
+            "--users" => sizes.users = value,
+            "--attempts" => sizes.attempts = value,
+            "--scores" => sizes.scores = value,
+            other => return Err(format!("unknown option {other}\n{USAGE}").into()),
+        }
+    }
+    let settings = Settings::from_env()?;
+    let pool = db::connect(&settings.database_url).await?;
+    content::sync(&pool, &settings.content_dir, now_millis()).await?;
+    let began = std::time::Instant::now();
+    let made = generate::generate(&pool, sizes, now_millis()).await?;
+    println!(
+        "generated in {:.1} s: {} users, {} attempts, {} scorecards, {} scores, {} calibration scores (password of every account: {})",
+        began.elapsed().as_secs_f64(),
+        made.users,
+        made.attempts,
+        made.scorecards,
+        made.scores,
+        made.calibration_scores,
+        generate::PASSWORD
+    );
+    pool.close().await;
+    Ok(())
+}
+
+/// `coach bench-queries`: on a generated database, time what the history page and the team
+/// calibration dashboard compute, exactly as their server functions do; JSON on stdout.
+#[cfg(feature = "ssr")]
+async fn bench_queries() -> Result<(), BoxError> {
+    use app::domain::practice::HistoryFilter;
+    use app::server::{db, generate, settings::Settings};
+    use std::time::Instant;
+    let settings = Settings::from_env()?;
+    // COACH_LOG=sqlx::query=debug shows each statement with its time.
+    init_logging(&settings)?;
+    let pool = db::connect(&settings.database_url).await?;
+    let (candidate, attempts) = generate::busiest_candidate(&pool).await?;
+    fn summary(mut ms: Vec<f64>) -> String {
+        ms.sort_by(f64::total_cmp);
+        let at = |q: f64| ms[((ms.len() as f64 * q).ceil() as usize).clamp(1, ms.len()) - 1];
+        format!(
+            "{{\"runs\": {}, \"p50_ms\": {:.3}, \"p95_ms\": {:.3}, \"max_ms\": {:.3}}}",
+            ms.len(),
+            at(0.5),
+            at(0.95),
+            ms[ms.len() - 1]
+        )
+    }
+    let mut history = Vec::new();
+    for _ in 0..200 {
+        let began = Instant::now();
+        let h = app::server::practice::history(&pool, candidate, HistoryFilter::default()).await?;
+        history.push(began.elapsed().as_secs_f64() * 1e3);
+        std::hint::black_box(h);
+    }
+    let mut dashboard = Vec::new();
+    for _ in 0..50 {
+        let began = Instant::now();
+        let d = app::api::calibration::team_dashboard(&pool, 1, "Generated team 1".into()).await?;
+        dashboard.push(began.elapsed().as_secs_f64() * 1e3);
+        std::hint::black_box(d);
+    }
+    println!(
+        "{{\"history_attempts\": {attempts}, \"history\": {}, \"team_dashboard\": {}}}",
+        summary(history),
+        summary(dashboard)
+    );
+    pool.close().await;
     Ok(())
 }
 

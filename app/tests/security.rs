@@ -55,7 +55,9 @@ fn every_kind_of_response_carries_the_baseline_headers() {
 fn a_page_csp_allows_exactly_the_nonce_of_its_hydration_script() {
     support::run(async {
         let app = spawn_app().await;
-        let page = app.get("/scenarios").await;
+        // A signed-in page is rendered for its reader: a fresh nonce each time.
+        let cookie = signed_in(&app).await;
+        let page = get_with(&app, "/history", &cookie).await;
         let csp = page.header("content-security-policy");
         let nonce = csp
             .split("'nonce-")
@@ -66,13 +68,77 @@ fn a_page_csp_allows_exactly_the_nonce_of_its_hydration_script() {
             .body
             .contains(&format!("<script type=\"module\" nonce=\"{nonce}\">")));
         assert!(csp.contains("'wasm-unsafe-eval'"));
-        let other = app.get("/scenarios").await;
+        let other = get_with(&app, "/history", &cookie).await;
         assert_ne!(
             other.header("content-security-policy"),
             csp,
             "a fresh nonce per response"
         );
     })
+}
+
+#[test]
+fn a_cached_public_page_allows_exactly_the_hashes_of_its_inline_scripts() {
+    use base64::Engine;
+    use sha2::{Digest, Sha256};
+    support::run(async {
+        let app = spawn_app().await;
+        let first = app.get("/scenarios/gpu-pods-pending").await;
+        let again = app.get("/scenarios/gpu-pods-pending").await;
+        assert_eq!(
+            first.body, again.body,
+            "the second visitor gets the kept page"
+        );
+        let csp = again.header("content-security-policy");
+        assert!(
+            !csp.contains("'nonce-"),
+            "a shared page names no nonce: {csp}"
+        );
+        let mut scripts = 0;
+        for chunk in again.body.split("<script").skip(1) {
+            let (tag, rest) = chunk.split_once('>').unwrap();
+            let text = rest.split("</script>").next().unwrap();
+            if tag.contains(" src=") || text.is_empty() {
+                continue;
+            }
+            scripts += 1;
+            let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(text));
+            assert!(csp.contains(&format!("'sha256-{hash}'")), "{csp}");
+        }
+        assert!(scripts >= 1);
+        assert_eq!(
+            csp.matches("'sha256-").count(),
+            scripts,
+            "no script is allowed that the page does not have"
+        );
+        assert!(!again.header("x-request-id").is_empty());
+        // Signed in, the same address is rendered afresh (it shows who is signed in).
+        let cookie = signed_in(&app).await;
+        let mine = get_with(&app, "/scenarios/gpu-pods-pending", &cookie).await;
+        assert!(mine.header("content-security-policy").contains("'nonce-"));
+        assert!(mine.body.contains("Sign out"));
+        assert!(!again.body.contains("Sign out"));
+    })
+}
+
+async fn signed_in(app: &support::TestApp) -> String {
+    support::create_user(
+        &app.pool,
+        "reader@example.com",
+        app::domain::account::Role::Candidate,
+    )
+    .await;
+    app.sign_in("reader@example.com", support::PASSWORD).await
+}
+
+async fn get_with(app: &support::TestApp, uri: &str, cookie: &str) -> support::Reply {
+    app.send(
+        axum::http::Request::get(uri)
+            .header("cookie", cookie)
+            .body(axum::body::Body::empty())
+            .unwrap(),
+    )
+    .await
 }
 
 #[test]

@@ -385,6 +385,16 @@ pub async fn calibration_dashboard(team_id: i64) -> Result<TeamDashboard, AppErr
         .find(|t| t.0 == team_id)
         .map(|t| t.1)
         .ok_or(AppError::NotFound)?;
+    team_dashboard(pool, team_id, team).await
+}
+
+/// The statistics of the team dashboard (no access check: callers check who is asking).
+#[cfg(feature = "ssr")]
+pub async fn team_dashboard(
+    pool: &sqlx::SqlitePool,
+    team_id: i64,
+    team: String,
+) -> Result<TeamDashboard, AppError> {
     let dims = current_dimensions(pool).await?;
     let exercises = store::revealed(pool, team_id).await?;
     let mock = store::mock_scored(pool, team_id).await?;

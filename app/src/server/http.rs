@@ -143,6 +143,11 @@ pub fn router(state: AppState) -> Router {
                 })
                 .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
         )
+        // A public page from the cache skips everything above; only the request id is added.
+        .layer(middleware::from_fn_with_state(
+            state.page_cache.clone(),
+            super::page_cache::serve,
+        ))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(SetRequestIdLayer::new(REQUEST_ID, Counter::default()))
         .with_state(state)

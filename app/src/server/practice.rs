@@ -178,9 +178,38 @@ pub async fn history(
     user_id: i64,
     filter: HistoryFilter,
 ) -> Result<History, AppError> {
-    let rubric = db::rubric::current(pool).await?;
-    let scores = store::self_scores(pool, user_id).await?;
-    let interviewer = store::shared_interviewer_scores(pool, user_id).await?;
+    // The reads are independent: run them side by side on the pool's connections (WAL lets
+    // readers share the database), so the page waits for the slowest, not for their sum.
+    let everything = HistoryFilter::default();
+    let (rubric, scores, interviewer, progress, all, attempted, total) = tokio::try_join!(
+        async { db::rubric::current(pool).await.map_err(AppError::from) },
+        async {
+            store::self_scores(pool, user_id)
+                .await
+                .map_err(AppError::from)
+        },
+        async {
+            store::shared_interviewer_scores(pool, user_id)
+                .await
+                .map_err(AppError::from)
+        },
+        progress(pool, user_id),
+        async {
+            store::rows(pool, user_id, &everything, None, 10_000)
+                .await
+                .map_err(AppError::from)
+        },
+        async {
+            store::attempted_count(pool, user_id)
+                .await
+                .map_err(AppError::from)
+        },
+        async {
+            db::scenarios::count(pool, db::scenarios::Viewer(Some(user_id)))
+                .await
+                .map_err(AppError::from)
+        },
+    )?;
     let series = rubric
         .iter()
         .flat_map(|r| r.dimensions.iter())
@@ -199,8 +228,6 @@ pub async fn history(
                 .collect(),
         })
         .collect();
-    let progress = progress(pool, user_id).await?;
-    let all = store::rows(pool, user_id, &HistoryFilter::default(), None, 10_000).await?;
     let mut scenarios: Vec<(String, String)> = all
         .iter()
         .map(|r| (r.scenario.slug.clone(), r.scenario.title.clone()))
@@ -214,8 +241,8 @@ pub async fn history(
     };
     Ok(History {
         series,
-        attempted: store::attempted_count(pool, user_id).await?,
-        total: db::scenarios::count(pool, db::scenarios::Viewer(Some(user_id))).await?,
+        attempted,
+        total,
         progress,
         attempts,
         scenarios,

@@ -18,6 +18,17 @@ pub fn page_csp(nonce: &str) -> String {
     )
 }
 
+/// The page CSP naming the hashes of its inline scripts instead of a nonce (`'sha256-…'`
+/// sources), for a page served to many visitors from the page cache.
+pub fn page_csp_with(script_hashes: &[String]) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' {} 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; \
+         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+        script_hashes.join(" ")
+    )
+}
+
 /// For everything that is not a page (files, server functions, errors): nothing may run or frame it.
 const NON_PAGE_CSP: &str = "default-src 'none'; frame-ancestors 'none'";
 

@@ -17,6 +17,8 @@ pub struct AppState {
     pub draining: Arc<std::sync::atomic::AtomicBool>,
     /// The browser assets' content hash, served under `/pkg/<version>/` (see `ops`).
     pub asset_version: Option<Arc<str>>,
+    /// Public pages as anonymous visitors get them (see `page_cache`).
+    pub page_cache: Arc<super::page_cache::PageCache>,
 }
 
 impl AppState {
@@ -36,6 +38,7 @@ impl AppState {
             sign_in_limits: Arc::default(),
             live: Arc::default(),
             draining: Arc::default(),
+            page_cache: Arc::default(),
         }
     }
 }

@@ -1,7 +1,7 @@
 //! SQL for calibration: exercises, blind ratings, the expert key, the team's statistics' inputs.
 use crate::domain::calibration::{Rating, Scored};
 use sqlx::{FromRow, SqliteConnection, SqlitePool};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// Whether `user` is on `team`: None if not, Some(is_lead) if so.
 pub async fn membership(
@@ -331,16 +331,43 @@ pub async fn revealed(pool: &SqlitePool, team: i64) -> Result<Vec<Scored>, sqlx:
     .bind(team)
     .fetch_all(pool)
     .await?;
-    let mut out = Vec::with_capacity(heads.len());
-    for (id, title, at) in heads {
-        out.push(Scored {
+    // One query for the whole team, not two per exercise (the dashboard reads every one), and
+    // one row per rating with its scores packed.
+    /// (exercise, rater, rater's name, packed scores)
+    type RaterRow = (i64, Option<i64>, Option<String>, Option<String>);
+    let raters: Vec<RaterRow> = sqlx::query_as(
+        "SELECT r.exercise_id, r.rater_id, u.display_name,
+                (SELECT group_concat(s.dimension_key || '=' || s.score, ',')
+                   FROM calibration_rating_scores s WHERE s.rating_id = r.id)
+           FROM calibration_exercises e
+           JOIN calibration_ratings r ON r.exercise_id = e.id
+           LEFT JOIN users u ON u.id = r.rater_id
+          WHERE e.team_id = $1 AND e.revealed_at IS NOT NULL
+          ORDER BY r.submitted_at, r.id",
+    )
+    .bind(team)
+    .fetch_all(pool)
+    .await?;
+    let mut by_exercise: HashMap<i64, Vec<Rating>> = HashMap::new();
+    for (exercise, rater_id, name, packed) in raters {
+        by_exercise.entry(exercise).or_default().push(Rating {
+            rater_id,
+            rater: name.unwrap_or_else(|| FORMER_MEMBER.into()),
+            scores: super::unpack_scores(packed.as_deref())
+                .into_iter()
+                .map(|(k, s)| (k, s as u8))
+                .collect(),
+        });
+    }
+    Ok(heads
+        .into_iter()
+        .map(|(id, title, at)| Scored {
             id,
             title,
             at,
-            ratings: ratings(pool, id).await?,
-        });
-    }
-    Ok(out)
+            ratings: by_exercise.remove(&id).unwrap_or_default(),
+        })
+        .collect())
 }
 
 /// Mock-session attempts run by a member of `team` that two or more interviewers scored: each
@@ -375,18 +402,26 @@ pub async fn mock_scored(pool: &SqlitePool, team: i64) -> Result<Vec<Scored>, sq
     .bind(team)
     .fetch_all(pool)
     .await?;
+    // Every card's scores in one query, not one per card.
+    let ids = serde_json::to_string(&cards.iter().map(|c| c.card_id).collect::<Vec<_>>())
+        .unwrap_or_else(|_| "[]".into());
+    let scores: Vec<(i64, String, i64)> = sqlx::query_as(
+        "SELECT scorecard_id, dimension_key, score FROM scorecard_scores
+          WHERE scorecard_id IN (SELECT value FROM json_each($1))",
+    )
+    .bind(ids)
+    .fetch_all(pool)
+    .await?;
+    let mut by_card: HashMap<i64, BTreeMap<String, u8>> = HashMap::new();
+    for (card, key, score) in scores {
+        by_card.entry(card).or_default().insert(key, score as u8);
+    }
     let mut out: Vec<Scored> = Vec::new();
     for c in cards {
-        let scores: Vec<(String, i64)> = sqlx::query_as(
-            "SELECT dimension_key, score FROM scorecard_scores WHERE scorecard_id = $1",
-        )
-        .bind(c.card_id)
-        .fetch_all(pool)
-        .await?;
         let rating = Rating {
             rater_id: c.scorer_id,
             rater: c.scorer.unwrap_or_else(|| FORMER_MEMBER.into()),
-            scores: scores.into_iter().map(|(k, s)| (k, s as u8)).collect(),
+            scores: by_card.remove(&c.card_id).unwrap_or_default(),
         };
         match out.last_mut() {
             Some(last) if last.id == c.attempt_id => last.ratings.push(rating),

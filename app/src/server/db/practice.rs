@@ -449,17 +449,28 @@ pub async fn self_scores(
     pool: &SqlitePool,
     candidate_id: i64,
 ) -> Result<Vec<(i64, i64, String, i64)>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT a.id, c.submitted_at, ss.dimension_key, ss.score
+    // One row per scorecard with its scores packed, not one per score: on a busy candidate
+    // that is seven times fewer rows through the driver.
+    let cards: Vec<(i64, i64, Option<String>)> = sqlx::query_as(
+        "SELECT a.id, c.submitted_at,
+                (SELECT group_concat(ss.dimension_key || '=' || ss.score, ',')
+                   FROM scorecard_scores ss WHERE ss.scorecard_id = c.id)
            FROM attempts a
            JOIN scorecards c ON c.attempt_id = a.id AND c.kind = 'self'
-           JOIN scorecard_scores ss ON ss.scorecard_id = c.id
           WHERE a.candidate_id = $1
           ORDER BY c.submitted_at, a.id",
     )
     .bind(candidate_id)
     .fetch_all(pool)
-    .await
+    .await?;
+    Ok(cards
+        .into_iter()
+        .flat_map(|(attempt, at, packed)| {
+            super::unpack_scores(packed.as_deref())
+                .into_iter()
+                .map(move |(key, score)| (attempt, at, key, score))
+        })
+        .collect())
 }
 
 /// Every score in interviewers' scorecards shared with the candidate (amended ones replaced by
