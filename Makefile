@@ -5,6 +5,8 @@ SHELL := /bin/bash
 CARGO_LEPTOS_VERSION := 0.3.10
 # Must equal the wasm-bindgen version pinned in Cargo.toml (cargo-leptos runs whatever is on PATH).
 WASM_BINDGEN_VERSION := 0.2.130
+# The HTTP load generator of `make bench` (from crates.io; nginx and brotli come from Debian).
+OHA_VERSION := 1.16.0
 
 # npm's binaryen provides wasm-opt for release builds (Debian's breaks hydration in Chromium).
 export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
@@ -16,16 +18,19 @@ COACH_ADDR ?= 127.0.0.1:3000
 COACH_DATABASE_URL ?= sqlite://data/coach.db
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test build tools node-deps chromium check-content bench clean
+.PHONY: run test build tools node-deps chromium check-content bench bench-tools crash-test clean
 
 ## run: set up, build (release), and serve on http://$(COACH_ADDR) with ./data/coach.db
 run: build
 	COACH_ADDR=$(COACH_ADDR) COACH_DATABASE_URL=$(COACH_DATABASE_URL) ./target/release/coach serve --demo
 
-## test: set up, build, and run every test: Rust unit + integration, then Playwright in Chromium
+## test: set up, build, and run every test: Rust unit + integration, Playwright in Chromium,
+## a short crash test (kill -9 under writes) and the wasm size budget
 test: build chromium
 	cargo test --workspace --features ssr
 	cd end2end && npx playwright test
+	python3 scripts/crash_test.py --rounds 5
+	python3 scripts/wasm_budget.py
 
 ## build: the release server binary and the size-optimised wasm + CSS under target/site
 build: tools node-deps
@@ -46,12 +51,23 @@ end2end/node_modules/.package-lock.json: end2end/package.json end2end/package-lo
 	@touch $@
 
 chromium:
-	@command -v chromium >/dev/null || { $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium; }
+	@command -v chromium >/dev/null && command -v brotli >/dev/null \
+		|| { $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium brotli; }
 
-## bench: sizes of the browser download, start-up time and page latency against their targets
-bench: build
-	@command -v brotli >/dev/null || { $(SUDO) apt-get update && $(SUDO) apt-get install -y brotli; }
+## bench: sizes, start-up, page latency, throughput against nginx, concurrent writes, memory,
+## and the queries of a 1,000,000-score synthetic dataset; results in target/bench/results.json
+bench: build bench-tools
 	python3 scripts/bench.py
+
+bench-tools:
+	@command -v brotli >/dev/null && command -v nginx >/dev/null \
+		|| { $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends brotli nginx; }
+	@oha --version 2>/dev/null | grep -qF "$(OHA_VERSION)" \
+		|| cargo install --locked oha --version $(OHA_VERSION)
+
+## crash-test: the long run: 200 rounds of kill -9 under a write load, nothing acknowledged lost
+crash-test: build
+	python3 scripts/crash_test.py --rounds 200
 
 ## check-content: validate content/ and print every problem, without starting the server
 check-content:
