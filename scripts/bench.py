@@ -268,6 +268,15 @@ def load():
             note("public_page_rps", app_rps, "req/s")
             check("public_vs_nginx_ratio", app_rps / ceiling, "")
 
+            print("Page load in Chromium, cold cache (Lighthouse-style; mobile = 150 ms RTT, 1.6 Mbit/s, CPU / 4):")
+            figures = json.loads(subprocess.run(
+                ["node", os.path.join(ROOT, "end2end", "load-metrics.mjs"), public],
+                capture_output=True, text=True, check=True, cwd=os.path.join(ROOT, "end2end")).stdout)
+            for profile, values in figures.items():
+                for name, value in values.items():
+                    if value is not None:
+                        note(f"{profile}_{name}", value, "KB" if name.endswith("_kb") else "ms")
+
             history = f"http://127.0.0.1:{port}/history"
             peak = oha(history, 10, cookie=cookie)["summary"]["requestsPerSec"]
             note("history_peak_rps", peak, "req/s")
