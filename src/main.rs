@@ -49,7 +49,8 @@ const USAGE: &str = "usage:
   coach bench-queries         time the history and team calibration queries on that dataset
 roles: candidate, interviewer, team-lead, admin
 settings (environment): COACH_DATABASE_URL, COACH_ADDR, COACH_PUBLIC_URL, COACH_CONTENT_DIR,
-  COACH_SELF_REGISTRATION, COACH_LOG, COACH_LOG_FORMAT, COACH_METRICS_TOKEN";
+  COACH_SELF_REGISTRATION, COACH_LOG, COACH_LOG_FORMAT, COACH_METRICS_TOKEN,
+  COACH_TRUSTED_PROXIES";
 
 #[cfg(feature = "ssr")]
 type BoxError = Box<dyn std::error::Error + Send + Sync>;

@@ -223,3 +223,46 @@ fn every_response_names_its_request_id() {
         assert_ne!(a.header("x-request-id"), b.header("x-request-id"));
     })
 }
+
+#[test]
+fn behind_a_trusted_proxy_each_client_has_its_own_sign_in_allowance() {
+    support::run(async {
+        use app::api::account::SignIn;
+        use leptos::server_fn::ServerFn;
+        // In tests there is no TCP peer, so the "proxy" is the unspecified address.
+        let app = support::spawn_app_with(&[("COACH_TRUSTED_PROXIES", "0.0.0.0")]).await;
+        let attempt = |client: &'static str, n: usize| {
+            let app = &app;
+            async move {
+                let form =
+                    support::sign_in_form(&format!("nobody{n}@example.com"), "wrong password!");
+                app.send(
+                    axum::http::Request::post(SignIn::PATH)
+                        .header("content-type", "application/x-www-form-urlencoded")
+                        .header("x-forwarded-for", client)
+                        .body(axum::body::Body::from(form))
+                        .unwrap(),
+                )
+                .await
+                .status
+            }
+        };
+        // 20 tries at once, then one every 6 s: keep trying until refused.
+        let mut n = 0;
+        while attempt("203.0.113.7", n).await != StatusCode::TOO_MANY_REQUESTS {
+            n += 1;
+            assert!(n < 40, "one client was never limited");
+        }
+        assert!(n >= 20, "limited after {n} tries, before its allowance");
+        // A forged entry before the proxy's own does not buy a new allowance...
+        assert_eq!(
+            attempt("192.0.2.99, 203.0.113.7", n + 1).await,
+            StatusCode::TOO_MANY_REQUESTS
+        );
+        // ...and another client behind the same proxy is not punished for the first one.
+        assert_ne!(
+            attempt("198.51.100.2", n + 2).await,
+            StatusCode::TOO_MANY_REQUESTS
+        );
+    })
+}

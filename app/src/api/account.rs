@@ -29,13 +29,25 @@ pub async fn who_am_i() -> Result<Option<CurrentUser>, AppError> {
     Ok(asker(Action::ReadLibrary).await?.user)
 }
 
+/// The client's address for rate limits: the TCP peer, or behind a trusted proxy the address
+/// the proxy forwarded (`COACH_TRUSTED_PROXIES`).
 #[cfg(feature = "ssr")]
 async fn client_address() -> std::net::IpAddr {
     use axum::extract::ConnectInfo;
-    leptos_axum::extract::<ConnectInfo<std::net::SocketAddr>>()
+    let peer = leptos_axum::extract::<ConnectInfo<std::net::SocketAddr>>()
         .await
         .map(|ConnectInfo(addr)| addr.ip())
-        .unwrap_or(std::net::IpAddr::from([0, 0, 0, 0]))
+        .unwrap_or(std::net::IpAddr::from([0, 0, 0, 0]));
+    let trusted = use_context::<crate::server::state::AppState>()
+        .map(|s| s.settings.trusted_proxies.clone())
+        .unwrap_or_default();
+    let forwarded = use_context::<axum::http::request::Parts>().and_then(|p| {
+        p.headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    });
+    crate::server::auth::limits::client_ip(peer, forwarded.as_deref(), &trusted)
 }
 
 #[cfg(feature = "ssr")]

@@ -24,6 +24,9 @@ pub struct Settings {
     /// `COACH_METRICS_TOKEN`: lets a scraper that is not on this machine read `/metrics` with
     /// `Authorization: Bearer <token>`. Unset: loopback only.
     pub metrics_token: Option<String>,
+    /// `COACH_TRUSTED_PROXIES`: comma-separated addresses of reverse proxies whose
+    /// `X-Forwarded-For` is believed for sign-in rate limits. Unset: none.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -113,7 +116,21 @@ impl Settings {
                 problem: "use at least 16 characters".into(),
             });
         }
+        let proxies_raw = get("COACH_TRUSTED_PROXIES", "");
+        let trusted_proxies = proxies_raw
+            .split(',')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(|p| {
+                p.parse().map_err(|_| SettingsError {
+                    var: "COACH_TRUSTED_PROXIES",
+                    value: proxies_raw.clone(),
+                    problem: format!("{p:?} is not an IP address (list them, e.g. 127.0.0.1,::1)"),
+                })
+            })
+            .collect::<Result<Vec<std::net::IpAddr>, _>>()?;
         Ok(Self {
+            trusted_proxies,
             database_url,
             addr,
             content_dir,
@@ -160,6 +177,16 @@ mod tests {
         );
         let s = settings(&[("COACH_METRICS_TOKEN", "a-long-enough-token")]).unwrap();
         assert_eq!(s.metrics_token.as_deref(), Some("a-long-enough-token"));
+    }
+
+    #[test]
+    fn trusted_proxies_are_addresses() {
+        assert!(settings(&[]).unwrap().trusted_proxies.is_empty());
+        let s = settings(&[("COACH_TRUSTED_PROXIES", "127.0.0.1, ::1")]).unwrap();
+        assert_eq!(s.trusted_proxies.len(), 2);
+        let err = settings(&[("COACH_TRUSTED_PROXIES", "127.0.0.1,proxy.local")]).unwrap_err();
+        assert_eq!(err.var, "COACH_TRUSTED_PROXIES");
+        assert!(err.to_string().contains("proxy.local"));
     }
 
     #[test]

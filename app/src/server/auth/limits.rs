@@ -1,7 +1,8 @@
 //! Sign-in rate limits, per client address and per account (governor's keyed GCRA limiters).
 //!
-//! The client address is the TCP peer. `X-Forwarded-For` is not read: behind a reverse proxy
-//! every client would share the proxy's address, which errs on the side of refusing.
+//! The client address is the TCP peer, unless that peer is a reverse proxy named in
+//! `COACH_TRUSTED_PROXIES`: then it is the nearest address in `X-Forwarded-For` that is not one
+//! of those proxies (entries a client wrote itself come before its proxy's and are never used).
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use std::net::IpAddr;
 use std::num::NonZeroU32;
@@ -45,9 +46,54 @@ impl SignInLimits {
     }
 }
 
+/// The address to limit: `peer`, or, when `peer` is a trusted proxy, the right-most address in
+/// `forwarded_for` (`X-Forwarded-For`) that is not a trusted proxy. A header a client sent is
+/// appended to by each proxy, so only the entries added by trusted proxies can be believed.
+pub fn client_ip(peer: IpAddr, forwarded_for: Option<&str>, trusted: &[IpAddr]) -> IpAddr {
+    if !trusted.contains(&peer) {
+        return peer;
+    }
+    let Some(list) = forwarded_for else {
+        return peer;
+    };
+    for entry in list.rsplit(',') {
+        match entry.trim().parse::<IpAddr>() {
+            Ok(ip) if trusted.contains(&ip) => continue,
+            Ok(ip) => return ip,
+            // Garbage where an address should be: stop believing the header.
+            Err(_) => return peer,
+        }
+    }
+    peer
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_forwarded_address_counts_only_behind_a_trusted_proxy() {
+        let proxy = IpAddr::from([10, 0, 0, 1]);
+        let client = IpAddr::from([203, 0, 113, 7]);
+        let stranger = IpAddr::from([198, 51, 100, 2]);
+        // Straight from the internet: the header is whatever the client wants; ignored.
+        assert_eq!(client_ip(stranger, Some("1.2.3.4"), &[proxy]), stranger);
+        // Through the proxy: the address it appended.
+        assert_eq!(client_ip(proxy, Some("203.0.113.7"), &[proxy]), client);
+        // A client forging an entry gets its own real address, appended after the forgery.
+        assert_eq!(
+            client_ip(proxy, Some("1.2.3.4, 203.0.113.7"), &[proxy]),
+            client
+        );
+        // Chains of trusted proxies are skipped; junk is not believed.
+        let inner = IpAddr::from([10, 0, 0, 2]);
+        assert_eq!(
+            client_ip(inner, Some("203.0.113.7, 10.0.0.1"), &[proxy, inner]),
+            client
+        );
+        assert_eq!(client_ip(proxy, Some("not-an-ip"), &[proxy]), proxy);
+        assert_eq!(client_ip(proxy, None, &[proxy]), proxy);
+    }
 
     #[test]
     fn an_account_is_limited_whatever_the_client() {
