@@ -301,3 +301,95 @@ fn browser_assets_are_served_under_their_content_hash_and_cached_for_good() {
         );
     })
 }
+
+#[test]
+fn the_storage_migrations_keep_every_score_of_an_existing_database() {
+    support::run(async {
+        use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
+        use std::borrow::Cow;
+        let dir = tempfile::tempdir().unwrap();
+        let opts = SqliteConnectOptions::new()
+            .filename(dir.path().join("old.db"))
+            .create_if_missing(true)
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(2)
+            .connect_with(opts)
+            .await
+            .unwrap();
+        // The database as the previous release left it: every migration before the indexes.
+        let mut before = sqlx::migrate::Migrator::new(std::path::Path::new("../migrations"))
+            .await
+            .unwrap();
+        before.migrations = Cow::Owned(
+            db::MIGRATOR
+                .iter()
+                .filter(|m| m.version < 20261126050000)
+                .cloned()
+                .collect(),
+        );
+        before.run(&pool).await.unwrap();
+        app::server::content::sync(&pool, &support::content_dir(), 1)
+            .await
+            .unwrap();
+        let sizes = app::server::generate::Sizes {
+            users: 150,
+            attempts: 500,
+            scores: 5_000,
+            teams: 10,
+            exercises_per_team: 3,
+        };
+        app::server::generate::generate(&pool, sizes, 1_800_000_000_000)
+            .await
+            .unwrap();
+        let snapshot = |pool: sqlx::SqlitePool| async move {
+            let scores: Vec<(i64, String, i64)> = sqlx::query_as(
+                "SELECT scorecard_id, dimension_key, score FROM scorecard_scores ORDER BY 1, 2",
+            )
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+            let ratings: Vec<(i64, String, i64)> = sqlx::query_as(
+                "SELECT rating_id, dimension_key, score FROM calibration_rating_scores ORDER BY 1, 2",
+            )
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+            (scores, ratings)
+        };
+        let (scores, ratings) = snapshot(pool.clone()).await;
+        assert!(scores.len() > 1_000 && !ratings.is_empty());
+
+        db::MIGRATOR.run(&pool).await.unwrap();
+        assert_eq!(snapshot(pool.clone()).await, (scores, ratings));
+        let clustered: String = sqlx::query_scalar(
+            "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'scorecard_scores'",
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        assert!(clustered.contains("WITHOUT ROWID"), "{clustered}");
+        // Still immutable, still cascading with their scorecard.
+        let refused = sqlx::query("UPDATE scorecard_scores SET score = 1")
+            .execute(&pool)
+            .await
+            .unwrap_err();
+        assert!(refused.to_string().contains("immutable"), "{refused}");
+        let fk: Vec<(i64, String, String, String)> = sqlx::query_as(
+            "SELECT id, \"table\", \"from\", on_delete FROM pragma_foreign_key_list('scorecard_scores')",
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        assert_eq!(fk.len(), 1);
+        assert_eq!(
+            (fk[0].1.as_str(), fk[0].3.as_str()),
+            ("scorecards", "CASCADE")
+        );
+        let ok: String = sqlx::query_scalar("PRAGMA integrity_check")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(ok, "ok");
+    })
+}
