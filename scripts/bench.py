@@ -199,6 +199,35 @@ http {{
             proc.wait(10)
 
 
+def buckets(port, name):
+    """Cumulative bucket counts of a Prometheus histogram of the server: {le: count}."""
+    text = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics").read().decode()
+    out = {}
+    for line in text.splitlines():
+        if line.startswith(name + "_bucket{"):
+            le = re.search(r'le="([^"]+)"', line).group(1)
+            out[float("inf") if le == "+Inf" else float(le)] = float(line.rsplit(" ", 1)[1])
+    return out
+
+
+def quantile(before, after, q):
+    """The q-quantile, in ms, of what a histogram recorded between two snapshots (interpolated
+    within a bucket, as Prometheus's histogram_quantile does)."""
+    rows = sorted((le, after[le] - before.get(le, 0.0)) for le in after)
+    total = rows[-1][1] if rows else 0
+    if total <= 0:
+        return None
+    target, prev_le, prev_c = q * total, 0.0, 0.0
+    for le, c in rows:
+        if c >= target:
+            if le == float("inf"):
+                return prev_le * 1000
+            share = (target - prev_c) / (c - prev_c) if c > prev_c else 0
+            return (prev_le + (le - prev_le) * share) * 1000
+        prev_le, prev_c = le, c
+    return prev_le * 1000
+
+
 def concurrent_scorecards(port, cookie, clients=50):
     """`clients` self-scorecards submitted at the same instant, each on its own connection."""
     starts, save = web.discover(port, cookie)
@@ -219,6 +248,7 @@ def concurrent_scorecards(port, cookie, clients=50):
         for name in sorted(set(re.findall(r'name="(marks\[[^\]]+\])"', page))):
             fields[name] = "covered"
         forms.append((path, fields))
+    metrics_before = {name: buckets(port, name) for name in ("coach_db_commit_seconds", "coach_db_write_lock_wait_seconds")}
     barrier = threading.Barrier(clients)
     outcomes = [None] * clients
 
@@ -239,7 +269,8 @@ def concurrent_scorecards(port, cookie, clients=50):
         t.join()
     latencies = sorted(ms for _, ms in outcomes)
     errors = sum(1 for status, _ in outcomes if status not in (302, 303))
-    return errors, latencies
+    db = {name: quantile(before, buckets(port, name), 0.99) for name, before in metrics_before.items()}
+    return errors, latencies, db
 
 
 def load():
@@ -253,11 +284,13 @@ def load():
             idle = rss_kb(proc.pid)
             cookie = web.sign_in(port)
             print("Concurrent writes: 50 clients submit self-scorecards at the same instant:")
-            errors, ms = concurrent_scorecards(port, cookie)
+            errors, ms, db = concurrent_scorecards(port, cookie)
             check("scorecards_errors", errors, "")
             note("scorecards_p50_ms", statistics.median(ms), "ms")
             note("scorecards_p99_ms", ms[int(len(ms) * 0.99) - 1], "ms")
             note("scorecards_max_ms", ms[-1], "ms")
+            note("commit_p99_ms", db["coach_db_commit_seconds"] or 0, "ms (from /metrics)")
+            note("write_lock_wait_p99_ms", db["coach_db_write_lock_wait_seconds"] or 0, "ms (from /metrics)")
 
             public = f"http://127.0.0.1:{port}/scenarios/gpu-pods-pending"
             html = urllib.request.urlopen(public).read().decode()

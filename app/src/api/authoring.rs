@@ -350,7 +350,7 @@ pub async fn save_scenario(
     let version_id =
         db::scenarios::add_version(&mut tx, scenario_id, version, &record, now).await?;
     store::set_author(&mut tx, version_id, user.id).await?;
-    tx.commit().await?;
+    crate::server::db::commit(tx).await?;
     leptos_axum::redirect(&format!("/scenarios/{}/history?saved=version", draft.slug));
     Ok(())
 }
@@ -375,7 +375,7 @@ pub async fn set_scenario_archived(slug: String, archived: String) -> Result<(),
     };
     let mut tx = db::begin_write(pool).await?;
     db::scenarios::set_archived(&mut tx, head.id, archive, now_millis()).await?;
-    tx.commit().await?;
+    crate::server::db::commit(tx).await?;
     leptos_axum::redirect(&format!(
         "/scenarios/{}/history?saved={}",
         head.slug,

@@ -238,7 +238,7 @@ pub async fn create_exercise(
         },
     )
     .await?;
-    tx.commit().await?;
+    crate::server::db::commit(tx).await?;
     leptos_axum::redirect(&format!("/calibration/{id}?saved=created"));
     Ok(())
 }

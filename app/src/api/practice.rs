@@ -320,7 +320,7 @@ pub async fn submit_self_score(
     let previous = store::review_state(&mut tx, user.id, core.scenario_id).await?;
     let next = schedule::review(previous.as_ref(), rating, now);
     store::put_review_state(&mut tx, user.id, core.scenario_id, attempt_id, &next).await?;
-    tx.commit().await?;
+    crate::server::db::commit(tx).await?;
     tracing::info!(attempt_id, rating, "self-scored");
     leptos_axum::redirect(&format!("/practice/{attempt_id}#result"));
     Ok(())

@@ -149,7 +149,7 @@ pub async fn submit_session_scorecard(
         amends: amends.map(|id| (id, reason.trim())),
     };
     store::insert_interviewer_card(&mut tx, &card, &extra).await?;
-    tx.commit().await?;
+    crate::server::db::commit(tx).await?;
     leptos_axum::redirect(&format!("/sessions/{session_id}?saved=scorecard#scorecard"));
     Ok(())
 }
@@ -198,7 +198,7 @@ pub async fn share_scorecard(session_id: i64, position: i64) -> Result<(), AppEr
     let next = crate::server::schedule::review(previous.as_ref(), rating, now);
     db::practice::put_review_state(&mut tx, candidate, attempt.scenario_id, attempt.id, &next)
         .await?;
-    tx.commit().await?;
+    crate::server::db::commit(tx).await?;
     leptos_axum::redirect(&format!("/sessions/{session_id}?saved=shared#scorecard"));
     Ok(())
 }

@@ -300,7 +300,7 @@ pub async fn create_session(
         },
     )
     .await?;
-    tx.commit().await?;
+    crate::server::db::commit(tx).await?;
     tracing::info!(session_id = id, interviewer = me.id, "mock session created");
     leptos_axum::redirect(&format!("/sessions/{id}"));
     Ok(())

@@ -77,10 +77,23 @@ pub fn file_of(url: &str) -> Result<std::path::PathBuf, DbSetupError> {
 
 /// Start a write transaction that takes the write lock at once (`BEGIN IMMEDIATE`), so that a
 /// concurrent writer waits for the busy timeout instead of failing half-way through.
+/// The wait for the write lock is timed into `coach_db_write_lock_wait_seconds`.
 pub async fn begin_write(
     pool: &SqlitePool,
 ) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
-    pool.begin_with("BEGIN IMMEDIATE").await
+    let began = std::time::Instant::now();
+    let tx = pool.begin_with("BEGIN IMMEDIATE").await;
+    metrics::histogram!("coach_db_write_lock_wait_seconds").record(began.elapsed().as_secs_f64());
+    tx
+}
+
+/// Commit a transaction, timed into `coach_db_commit_seconds` (with `synchronous=FULL`, the
+/// fsync that makes it durable).
+pub async fn commit(tx: sqlx::Transaction<'_, sqlx::Sqlite>) -> Result<(), sqlx::Error> {
+    let began = std::time::Instant::now();
+    let done = tx.commit().await;
+    metrics::histogram!("coach_db_commit_seconds").record(began.elapsed().as_secs_f64());
+    done
 }
 
 /// Scores packed by `group_concat(key || '=' || score, ',')`: (dimension key, score). Keys are

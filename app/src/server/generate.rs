@@ -191,7 +191,7 @@ pub async fn generate(pool: &SqlitePool, sizes: Sizes, now: i64) -> Result<Made,
             .await
             .map_err(fail(what))?;
     }
-    tx.commit().await.map_err(fail("committing"))?;
+    super::db::commit(tx).await.map_err(fail("committing"))?;
     let count = |table: &'static str| async move {
         sqlx::query_scalar::<_, i64>(&format!("SELECT count(*) FROM {table}"))
             .fetch_one(pool)

@@ -85,6 +85,16 @@ fn describe() {
         "Time of each SQL statement, by its first keyword"
     );
     metrics::describe_histogram!(
+        "coach_db_commit_seconds",
+        metrics::Unit::Seconds,
+        "Time to commit a write transaction (including the fsync)"
+    );
+    metrics::describe_histogram!(
+        "coach_db_write_lock_wait_seconds",
+        metrics::Unit::Seconds,
+        "Time a write transaction waited for the write lock (BEGIN IMMEDIATE)"
+    );
+    metrics::describe_histogram!(
         "coach_db_ping_seconds",
         metrics::Unit::Seconds,
         "Time of the readiness probe's SELECT 1"

@@ -467,7 +467,7 @@ pub async fn import_into(
         report.files.clear();
     }
     let id = db::packs::record(&mut tx, team, author, now, &report).await?;
-    tx.commit().await?;
+    crate::server::db::commit(tx).await?;
     Ok((id, report))
 }
 

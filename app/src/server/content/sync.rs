@@ -198,6 +198,6 @@ pub async fn apply(
         report.rubric_updated = true;
     }
 
-    tx.commit().await?;
+    crate::server::db::commit(tx).await?;
     Ok(report)
 }

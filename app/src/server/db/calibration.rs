@@ -306,7 +306,7 @@ pub async fn submit(
         .execute(&mut *tx)
         .await?;
     }
-    tx.commit().await?;
+    crate::server::db::commit(tx).await?;
     Ok(Submitted::Stored)
 }
 

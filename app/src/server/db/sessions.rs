@@ -223,7 +223,7 @@ pub async fn reveal(
     .execute(&mut *tx)
     .await?;
     let revision = bump(&mut tx, session).await?;
-    tx.commit().await?;
+    crate::server::db::commit(tx).await?;
     Ok(revision)
 }
 
@@ -260,7 +260,7 @@ pub async fn go_to(
     .execute(&mut *tx)
     .await?;
     let revision = bump(&mut tx, session).await?;
-    tx.commit().await?;
+    crate::server::db::commit(tx).await?;
     Ok(revision)
 }
 
@@ -285,7 +285,7 @@ pub async fn end(pool: &SqlitePool, session: i64, now: i64) -> Result<i64, sqlx:
     .execute(&mut *tx)
     .await?;
     let revision = bump(&mut tx, session).await?;
-    tx.commit().await?;
+    crate::server::db::commit(tx).await?;
     Ok(revision)
 }
 
