@@ -23,8 +23,8 @@ use std::time::{Duration, Instant};
 const FRESH_FOR: Duration = Duration::from_secs(60);
 /// Most pages kept (searches have many spellings); when full, new ones are not kept.
 const MAX_ENTRIES: usize = 512;
-/// Largest page kept.
-const MAX_PAGE_BYTES: usize = 512 * 1024;
+/// Largest page read (pages are tens of KB; this only bounds memory).
+const MAX_PAGE_BYTES: usize = 4 * 1024 * 1024;
 
 struct Cached {
     at: Instant,
@@ -113,8 +113,13 @@ pub async fn serve(State(cache): State<Arc<PageCache>>, req: Request, next: Next
     let plain = match axum::body::to_bytes(body, MAX_PAGE_BYTES).await {
         Ok(bytes) => bytes,
         Err(e) => {
-            tracing::warn!("page too large to cache or unreadable: {e}");
-            return Response::from_parts(parts, Body::empty());
+            // The body is gone by now: say so plainly rather than send an empty page.
+            let reference = crate::domain::error::AppError::internal(format!(
+                "a public page could not be read for the cache: {e}"
+            ));
+            let mut res = Response::new(Body::from(reference.to_string()));
+            *res.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
+            return res;
         }
     };
     let Some(cached) = store(&parts.headers, plain.clone()) else {
