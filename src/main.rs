@@ -50,7 +50,7 @@ const USAGE: &str = "usage:
 roles: candidate, interviewer, team-lead, admin
 settings (environment): COACH_DATABASE_URL, COACH_ADDR, COACH_PUBLIC_URL, COACH_CONTENT_DIR,
   COACH_SELF_REGISTRATION, COACH_LOG, COACH_LOG_FORMAT, COACH_METRICS_TOKEN,
-  COACH_TRUSTED_PROXIES";
+  COACH_TRUSTED_PROXIES, COACH_SHUTDOWN_GRACE";
 
 #[cfg(feature = "ssr")]
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -96,7 +96,7 @@ async fn add_user(args: &[&str]) -> Result<(), BoxError> {
 async fn backup(file: &str) -> Result<(), BoxError> {
     use app::server::{db, ops, settings::Settings};
     let settings = Settings::from_env()?;
-    let pool = db::connect(&settings.database_url).await?;
+    let pool = db::open_read_only(&settings.database_url).await?;
     let report = ops::backup(&pool, std::path::Path::new(file)).await?;
     println!(
         "backed up {} ({:.1} MB) in {} ms; integrity check: ok",
@@ -266,6 +266,7 @@ async fn serve(demo: bool) -> Result<(), BoxError> {
     }
 
     let addr = settings.addr;
+    let grace_seconds = settings.shutdown_grace_seconds;
     let state = AppState::new(leptos_options, pool.clone(), settings);
     let draining = state.draining.clone();
     let listener = tokio::net::TcpListener::bind(addr)
@@ -275,10 +276,15 @@ async fn serve(demo: bool) -> Result<(), BoxError> {
     // The peer address feeds the sign-in rate limit.
     let service = http::router(state).into_make_service_with_connect_info::<SocketAddr>();
     let (stop_tx, mut stop_rx) = tokio::sync::watch::channel(false);
+    let grace = std::time::Duration::from_secs(grace_seconds);
     let server = axum::serve(listener, service).with_graceful_shutdown(async move {
         shutdown_signal().await;
-        tracing::info!("shutting down: finishing requests in flight (at most {DRAIN:?})");
+        // Readiness says "not ready" while requests are still accepted, so a load balancer
+        // stops sending new ones before the listener closes.
         draining.store(true, std::sync::atomic::Ordering::Relaxed);
+        tracing::info!("shutting down: not ready, still serving for {grace:?}");
+        tokio::time::sleep(grace).await;
+        tracing::info!("shutting down: finishing requests in flight (at most {DRAIN:?})");
         let _ = stop_tx.send(true);
     });
     let deadline = async move {

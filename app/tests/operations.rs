@@ -206,6 +206,9 @@ fn an_online_backup_under_writes_is_whole_and_restores() {
         db::teams::create(&old, "Only in the old one", 1)
             .await
             .unwrap();
+        // While something still has it open (a server), restoring is refused.
+        let refused = ops::restore(&backup, &target).await.unwrap_err();
+        assert!(refused.contains("in use"), "{refused}");
         old.close().await;
         let kept = ops::restore(&backup, &target)
             .await
@@ -220,6 +223,29 @@ fn an_online_backup_under_writes_is_whole_and_restores() {
         assert_eq!(names.len() as i64, in_backup);
         assert!(!names.iter().any(|n| n == "Only in the old one"));
         ops::check_integrity(&target).await.unwrap();
+        restored.close().await;
+
+        // A backup from a newer version of the app is refused before anything moves.
+        let newer = dir.path().join("newer.db");
+        ops::backup(&pool, &newer).await.unwrap();
+        {
+            let copy = db::connect(&format!("sqlite://{}", newer.display()))
+                .await
+                .unwrap();
+            sqlx::query(
+                "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time)
+                 VALUES (99991231000000, 'from the future', 1, x'00', 0)",
+            )
+            .execute(&copy)
+            .await
+            .unwrap();
+            copy.close().await;
+        }
+        let refused = ops::restore(&newer, &target).await.unwrap_err();
+        assert!(refused.contains("newer version"), "{refused}");
+        // Backing up a database that is not there is an error, not an empty backup.
+        let missing = format!("sqlite://{}/nope/coach.db", dir.path().display());
+        assert!(db::open_read_only(&missing).await.is_err());
 
         // A damaged file is refused as a backup to restore.
         let junk = dir.path().join("junk.db");

@@ -41,11 +41,15 @@ async fn client_address() -> std::net::IpAddr {
     let trusted = use_context::<crate::server::state::AppState>()
         .map(|s| s.settings.trusted_proxies.clone())
         .unwrap_or_default();
-    let forwarded = use_context::<axum::http::request::Parts>().and_then(|p| {
+    // Every X-Forwarded-For line, in order: some proxies add a line of their own rather than
+    // append to the client's, and the client's own line must not be taken for the proxy's.
+    let forwarded = use_context::<axum::http::request::Parts>().map(|p| {
         p.headers
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string)
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect::<Vec<_>>()
+            .join(",")
     });
     crate::server::auth::limits::client_ip(peer, forwarded.as_deref(), &trusted)
 }

@@ -69,6 +69,21 @@ pub async fn connect(url: &str) -> Result<SqlitePool, DbSetupError> {
     Ok(pool)
 }
 
+/// An existing database, read-only, without migrating it (for `coach backup`: a backup must
+/// not change what it copies, and a mistyped URL must not back up a new empty database).
+pub async fn open_read_only(url: &str) -> Result<SqlitePool, DbSetupError> {
+    let opts = SqliteConnectOptions::from_str(url)
+        .map_err(DbSetupError::Url)?
+        .create_if_missing(false)
+        .read_only(true)
+        .busy_timeout(Duration::from_secs(5));
+    SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(opts)
+        .await
+        .map_err(DbSetupError::Open)
+}
+
 /// The file of a `sqlite:` database URL.
 pub fn file_of(url: &str) -> Result<std::path::PathBuf, DbSetupError> {
     let opts = SqliteConnectOptions::from_str(url).map_err(DbSetupError::Url)?;

@@ -274,6 +274,59 @@ pub async fn backup(pool: &SqlitePool, dest: &Path) -> Result<BackupReport, Stri
     })
 }
 
+/// A backup made by a newer version of the app has migrations this binary does not know.
+async fn refuse_newer_schema(backup: &Path) -> Result<(), String> {
+    use sqlx::sqlite::SqliteConnectOptions;
+    use sqlx::{ConnectOptions, Connection};
+    let mut conn = SqliteConnectOptions::new()
+        .filename(backup)
+        .read_only(true)
+        .connect()
+        .await
+        .map_err(|e| format!("cannot open {}: {e}", backup.display()))?;
+    let newest: Option<i64> = sqlx::query_scalar("SELECT max(version) FROM _sqlx_migrations")
+        .fetch_one(&mut conn)
+        .await
+        .map_err(|e| format!("{} is not a database of this app: {e}", backup.display()))?;
+    let _ = conn.close().await;
+    let known = super::db::MIGRATOR
+        .iter()
+        .map(|m| m.version)
+        .max()
+        .unwrap_or_default();
+    match newest {
+        Some(v) if v > known => Err(format!(
+            "{} comes from a newer version of the app (schema {v}, this one knows up to {known}): restore it with that version",
+            backup.display()
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// The database must not be open elsewhere (a running server would go on writing to the file
+/// moved aside). Leaving WAL mode needs the database to itself, so it fails while another
+/// process has it open; when it succeeds the file is also whole without its write-ahead log.
+async fn refuse_if_in_use(db: &Path) -> Result<(), String> {
+    use sqlx::sqlite::SqliteConnectOptions;
+    use sqlx::{ConnectOptions, Connection};
+    let mut conn = SqliteConnectOptions::new()
+        .filename(db)
+        .connect()
+        .await
+        .map_err(|e| format!("cannot open {}: {e}", db.display()))?;
+    let mode: Result<String, _> = sqlx::query_scalar("PRAGMA journal_mode = DELETE")
+        .fetch_one(&mut conn)
+        .await;
+    let _ = conn.close().await;
+    match mode {
+        Ok(m) if m.eq_ignore_ascii_case("delete") => Ok(()),
+        _ => Err(format!(
+            "{} is in use (is the server still running?): stop it, then restore",
+            db.display()
+        )),
+    }
+}
+
 /// `PRAGMA integrity_check` on a database file, opened read-only.
 pub async fn check_integrity(file: &Path) -> Result<(), String> {
     use sqlx::sqlite::SqliteConnectOptions;
@@ -302,6 +355,10 @@ pub async fn check_integrity(file: &Path) -> Result<(), String> {
 /// into place in one step. The path kept aside, if there was a database.
 pub async fn restore(backup: &Path, db: &Path) -> Result<Option<std::path::PathBuf>, String> {
     check_integrity(backup).await?;
+    refuse_newer_schema(backup).await?;
+    if db.exists() {
+        refuse_if_in_use(db).await?;
+    }
     let staging = db.with_extension("restoring");
     std::fs::copy(backup, &staging)
         .map_err(|e| format!("cannot copy {}: {e}", backup.display()))?;

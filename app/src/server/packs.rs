@@ -21,6 +21,9 @@ use sha2::{Digest, Sha256};
 use sqlx::SqliteConnection;
 use std::io::{Cursor, Read, Write};
 
+/// Most bytes of scenario files one upload may unpack to, over all its zips and files.
+pub const MAX_UNPACKED_BYTES: usize = 16 * 1024 * 1024;
+
 /// Where problems with the upload as a whole are filed.
 pub const THE_UPLOAD: &str = "the upload";
 
@@ -121,6 +124,10 @@ pub struct Unpacked {
     pub scenarios: Vec<(String, String)>,
     pub ignored: Vec<String>,
     pub problems: Vec<PackProblem>,
+    /// uncompressed bytes kept so far, over every upload
+    total: usize,
+    /// set once a limit over the whole upload is reached: nothing more is read
+    full: bool,
 }
 
 impl Unpacked {
@@ -131,6 +138,27 @@ impl Unpacked {
             field: field.to_string(),
             message: message.into(),
         });
+    }
+
+    /// Whether another scenario file may still be read: at most `MAX_PACK_FILES` files and
+    /// `MAX_UNPACKED_BYTES` over the whole upload, however many zips it holds.
+    fn room(&mut self) -> bool {
+        if self.full {
+            return false;
+        }
+        if self.scenarios.len() >= MAX_PACK_FILES || self.total >= MAX_UNPACKED_BYTES {
+            self.full = true;
+            self.problem(
+                THE_UPLOAD,
+                "files",
+                format!(
+                    "holds more than {MAX_PACK_FILES} scenario files or {} MB of them; import it in parts",
+                    MAX_UNPACKED_BYTES / (1024 * 1024)
+                ),
+            );
+            return false;
+        }
+        true
     }
 
     /// Keep a scenario file's text, or say why it cannot be read.
@@ -146,6 +174,7 @@ impl Unpacked {
             );
             return;
         }
+        self.total += bytes.len();
         match String::from_utf8(bytes) {
             Ok(text) => self.scenarios.push((path.to_string(), text)),
             Err(_) => self.problem(path, "file", "is not UTF-8 text"),
@@ -179,7 +208,9 @@ pub fn unpack(uploads: Vec<Upload>) -> Unpacked {
         let name = upload.name.clone();
         let lower = name.to_lowercase();
         if lower.ends_with(".md") {
-            out.take(&name, upload.bytes);
+            if out.room() {
+                out.take(&name, upload.bytes);
+            }
         } else if lower.ends_with(".zip") || upload.bytes.starts_with(b"PK\x03\x04") {
             unzip(&name, upload.bytes, &mut out);
         } else {
@@ -189,14 +220,6 @@ pub fn unpack(uploads: Vec<Upload>) -> Unpacked {
                 "is neither a pack (.zip) nor a scenario file (.md)",
             );
         }
-    }
-    if out.scenarios.len() > MAX_PACK_FILES {
-        let n = out.scenarios.len();
-        out.problem(
-            THE_UPLOAD,
-            "files",
-            format!("holds {n} scenario files; a pack holds at most {MAX_PACK_FILES}"),
-        );
     }
     if out.scenarios.is_empty() && out.problems.is_empty() {
         out.problem(
@@ -247,6 +270,9 @@ fn unzip(name: &str, bytes: Vec<u8>, out: &mut Unpacked) {
         if !is_scenario_path(&path) {
             out.ignored.push(path);
             continue;
+        }
+        if !out.room() {
+            return;
         }
         if entry.encrypted() {
             out.problem(
@@ -452,10 +478,16 @@ pub async fn import_into(
         uploaded: uploads.iter().map(|u| u.name.clone()).collect(),
         ..Default::default()
     };
-    let unpacked = unpack(uploads);
+    // Unzipping and parsing are CPU work: off the async workers.
+    let (unpacked, (files, problems)) = tokio::task::spawn_blocking(move || {
+        let unpacked = unpack(uploads);
+        let parsed = parse_all(&unpacked.scenarios);
+        (unpacked, parsed)
+    })
+    .await
+    .map_err(|e| sqlx::Error::Protocol(format!("unpacking a pack: {e}")))?;
     report.ignored = unpacked.ignored;
     report.problems = unpacked.problems;
-    let (files, problems) = parse_all(&unpacked.scenarios);
     report.problems.extend(problems);
     let mut tx = db::begin_write(pool).await?;
     let (plan, problems) = plan(&mut tx, team, &files).await?;
@@ -621,6 +653,39 @@ mod tests {
         assert!(about("latin1.md").contains("UTF-8"), "{:?}", u.problems);
         let empty = unpack(vec![]);
         assert!(empty.problems[0].message.contains("no scenario files"));
+    }
+
+    #[test]
+    fn many_zips_together_cannot_unpack_past_the_upload_limit() {
+        // Each zip holds 60 highly compressible files of 200 KB: small to upload, 12 MB each.
+        let bomb = || {
+            let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+            for i in 0..60 {
+                zip.start_file(
+                    format!("scenarios/f{i}.md"),
+                    zip::write::SimpleFileOptions::default(),
+                )
+                .unwrap();
+                zip.write_all(&vec![b'x'; 200 * 1024]).unwrap();
+            }
+            zip.finish().unwrap().into_inner()
+        };
+        let uploads = (0..5)
+            .map(|i| Upload {
+                name: format!("part{i}.zip"),
+                bytes: bomb(),
+            })
+            .collect();
+        let u = unpack(uploads);
+        let kept: usize = u.scenarios.iter().map(|(_, t)| t.len()).sum();
+        assert!(kept <= MAX_UNPACKED_BYTES + MAX_FILE_BYTES, "{kept}");
+        assert!(
+            u.problems
+                .iter()
+                .any(|p| p.file == THE_UPLOAD && p.message.contains("in parts")),
+            "{:?}",
+            u.problems.iter().map(|p| &p.message).collect::<Vec<_>>()
+        );
     }
 
     #[test]

@@ -74,8 +74,17 @@ fn accepts(req: &Request, coding: &str) -> bool {
         .flat_map(|v| v.split(','))
         .any(|c| {
             let mut parts = c.split(';');
-            parts.next().is_some_and(|name| name.trim() == coding)
-                && !parts.any(|p| p.trim().replace(' ', "") == "q=0")
+            let named = parts
+                .next()
+                .is_some_and(|name| name.trim().eq_ignore_ascii_case(coding));
+            // "q=0", "q=0.0", "q=0.000": refused.
+            let refused = parts.any(|p| {
+                p.trim()
+                    .strip_prefix("q=")
+                    .and_then(|q| q.trim().parse::<f32>().ok())
+                    .is_some_and(|q| q <= 0.0)
+            });
+            named && !refused
         })
 }
 
@@ -122,23 +131,39 @@ pub async fn serve(State(cache): State<Arc<PageCache>>, req: Request, next: Next
             return res;
         }
     };
+    metrics::counter!("coach_page_cache_misses_total").increment(1);
+    // Room for it? Stale pages go first; a full cache of fresh ones keeps what it has, and the
+    // page is sent as rendered without the cost of compressing it for keeping.
+    let room = cache.pages.write().is_ok_and(|mut pages| {
+        if pages.len() >= MAX_ENTRIES {
+            pages.retain(|_, p| p.at.elapsed() < FRESH_FOR);
+        }
+        pages.len() < MAX_ENTRIES || pages.contains_key(&key)
+    });
+    if !room {
+        return Response::from_parts(parts, Body::from(plain));
+    }
     let Some(cached) = store(&parts.headers, plain.clone()) else {
         return Response::from_parts(parts, Body::from(plain));
     };
     let cached = Arc::new(cached);
     if let Ok(mut pages) = cache.pages.write() {
-        if pages.len() < MAX_ENTRIES || pages.contains_key(&key) {
-            pages.insert(key, cached.clone());
-        }
+        pages.insert(key, cached.clone());
     }
-    metrics::counter!("coach_page_cache_misses_total").increment(1);
     respond(&cached, br, gz)
 }
 
 /// The page as it is kept: its CSP rewritten to the hashes of its inline scripts, compressed.
 fn store(headers: &HeaderMap, plain: Bytes) -> Option<Cached> {
     let html = std::str::from_utf8(&plain).ok()?;
-    let hashes = inline_script_hashes(html);
+    // Only the scripts the page was rendered to run (they carry its nonce) are allowed in the
+    // kept copy; anything else inline was never allowed and stays refused.
+    let nonce = headers
+        .get(header::CONTENT_SECURITY_POLICY)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|csp| csp.split("'nonce-").nth(1))
+        .and_then(|rest| rest.split('\'').next())?;
+    let hashes = inline_script_hashes(html, nonce);
     let csp = HeaderValue::from_str(&super::security::page_csp_with(&hashes)).ok()?;
     let mut kept = HeaderMap::new();
     for (name, value) in headers {
@@ -189,8 +214,9 @@ fn respond(cached: &Cached, br: bool, gz: bool) -> Response {
     res
 }
 
-/// `'sha256-…'` of the text of every inline `<script>` of a page.
-fn inline_script_hashes(html: &str) -> Vec<String> {
+/// `'sha256-…'` of the text of every inline `<script>` of a page that carries `nonce`.
+fn inline_script_hashes(html: &str, nonce: &str) -> Vec<String> {
+    let marker = format!("nonce=\"{nonce}\"");
     use base64::Engine;
     let mut out = Vec::new();
     let mut rest = html;
@@ -205,7 +231,7 @@ fn inline_script_hashes(html: &str) -> Vec<String> {
             break;
         };
         let text = &after[body_start..body_start + close];
-        if !tag.contains(" src=") && !text.is_empty() {
+        if !tag.contains(" src=") && !text.is_empty() && tag.contains(&marker) {
             let digest = Sha256::digest(text.as_bytes());
             out.push(format!(
                 "'sha256-{}'",
@@ -224,14 +250,31 @@ mod tests {
     #[test]
     fn inline_scripts_are_hashed_and_external_ones_are_not() {
         let html = r#"<head><script src="/pkg/a.js"></script><script nonce="n">run()</script>
-            <script type="module" nonce="n">go()</script></head>"#;
-        let hashes = inline_script_hashes(html);
-        assert_eq!(hashes.len(), 2);
+            <script type="module" nonce="n">go()</script><script>injected()</script>
+            <script nonce="guess">also()</script></head>"#;
+        let hashes = inline_script_hashes(html, "n");
+        assert_eq!(hashes.len(), 2, "only the scripts with the page's nonce");
         // python3: base64.b64encode(hashlib.sha256(b"run()").digest())
         assert_eq!(
             hashes[0],
             "'sha256-AvyuiL0SD1mVY3NNxR+V2uo+lhk6RMFrytWmRt6CrJQ='"
         );
+    }
+
+    #[test]
+    fn a_coding_refused_with_any_spelling_of_zero_is_not_used() {
+        let req = |accept: &str| {
+            Request::builder()
+                .header(header::ACCEPT_ENCODING, accept)
+                .body(Body::empty())
+                .unwrap()
+        };
+        assert!(accepts(&req("gzip, br"), "br"));
+        assert!(accepts(&req("GZIP"), "gzip"));
+        assert!(!accepts(&req("br;q=0, gzip"), "br"));
+        assert!(!accepts(&req("br;q=0.0, gzip"), "br"));
+        assert!(!accepts(&req("br; q=0.000"), "br"));
+        assert!(accepts(&req("br;q=0.5"), "br"));
     }
 
     #[test]

@@ -27,6 +27,10 @@ pub struct Settings {
     /// `COACH_TRUSTED_PROXIES`: comma-separated addresses of reverse proxies whose
     /// `X-Forwarded-For` is believed for sign-in rate limits. Unset: none.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// `COACH_SHUTDOWN_GRACE`: seconds between a shutdown signal and closing the listener,
+    /// during which `/readyz` says 503 but requests are still served (set it to the load
+    /// balancer's probe period). Default 2, at most 60.
+    pub shutdown_grace_seconds: u64,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -129,7 +133,18 @@ impl Settings {
                 })
             })
             .collect::<Result<Vec<std::net::IpAddr>, _>>()?;
+        let grace_raw = get("COACH_SHUTDOWN_GRACE", "2");
+        let shutdown_grace_seconds = grace_raw
+            .parse::<u64>()
+            .ok()
+            .filter(|s| *s <= 60)
+            .ok_or_else(|| SettingsError {
+                var: "COACH_SHUTDOWN_GRACE",
+                value: grace_raw.clone(),
+                problem: "expected a number of seconds from 0 to 60".into(),
+            })?;
         Ok(Self {
+            shutdown_grace_seconds,
             trusted_proxies,
             database_url,
             addr,
@@ -177,6 +192,21 @@ mod tests {
         );
         let s = settings(&[("COACH_METRICS_TOKEN", "a-long-enough-token")]).unwrap();
         assert_eq!(s.metrics_token.as_deref(), Some("a-long-enough-token"));
+    }
+
+    #[test]
+    fn the_shutdown_grace_is_a_short_number_of_seconds() {
+        assert_eq!(settings(&[]).unwrap().shutdown_grace_seconds, 2);
+        assert_eq!(
+            settings(&[("COACH_SHUTDOWN_GRACE", "0")])
+                .unwrap()
+                .shutdown_grace_seconds,
+            0
+        );
+        for bad in ["-1", "61", "soon"] {
+            let err = settings(&[("COACH_SHUTDOWN_GRACE", bad)]).unwrap_err();
+            assert_eq!(err.var, "COACH_SHUTDOWN_GRACE");
+        }
     }
 
     #[test]
