@@ -338,6 +338,9 @@ def dataset():
         note("generate_s", time.perf_counter() - began, "s")
         print("   ", out.stdout.strip())
         note("dataset_mb", os.path.getsize(os.path.join(db_dir, "coach.db")) / 1e6, "MB")
+        # Let the kernel finish writing the new file back first: measuring while it flushes
+        # 64 MB measures the disk, not the queries.
+        os.sync()
         out = subprocess.run([BIN, "bench-queries"], env=env, cwd=ROOT, capture_output=True, text=True, check=True)
         q = json.loads(out.stdout)
         note("history_attempts", q["history_attempts"], "attempts of one candidate")
