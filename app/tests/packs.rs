@@ -8,48 +8,11 @@
 mod support;
 
 use app::api::packs::PackImport;
-use app::domain::account::Role;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use leptos::server_fn::ServerFn;
 use std::io::{Cursor, Read, Write};
-use support::{count, create_user, spawn_app, Reply, TestApp, PASSWORD};
-
-struct Cast {
-    team: i64,
-    other_team: i64,
-    lead: String,
-    member: String,
-    outsider: String,
-    candidate: String,
-}
-
-async fn cast(app: &TestApp) -> Cast {
-    use app::server::db::teams;
-    let lead = create_user(&app.pool, "lea@example.com", Role::TeamLead).await;
-    let member = create_user(&app.pool, "mo@example.com", Role::Interviewer).await;
-    let outsider = create_user(&app.pool, "out@example.com", Role::TeamLead).await;
-    create_user(&app.pool, "cat@example.com", Role::Candidate).await;
-    let team = teams::create(&app.pool, "Platform", 1).await.unwrap();
-    let other_team = teams::create(&app.pool, "Search", 1).await.unwrap();
-    teams::put_member(&app.pool, team, lead, true, 1)
-        .await
-        .unwrap();
-    teams::put_member(&app.pool, team, member, false, 1)
-        .await
-        .unwrap();
-    teams::put_member(&app.pool, other_team, outsider, true, 1)
-        .await
-        .unwrap();
-    Cast {
-        team,
-        other_team,
-        lead: app.sign_in("lea@example.com", PASSWORD).await,
-        member: app.sign_in("mo@example.com", PASSWORD).await,
-        outsider: app.sign_in("out@example.com", PASSWORD).await,
-        candidate: app.sign_in("cat@example.com", PASSWORD).await,
-    }
-}
+use support::{cast, count, spawn_app, Reply, TestApp};
 
 /// A built-in scenario file from `content/`, renamed to `slug`: a valid team scenario.
 fn scenario(slug: &str) -> String {

@@ -231,3 +231,42 @@ pub fn enc(value: &str) -> String {
         .replace('@', "%40")
         .replace('&', "%26")
 }
+
+/// Two teams and one of each kind of person: a lead and a member of `team`, the lead of
+/// `other_team`, and a candidate on no team, all signed in.
+pub struct Cast {
+    pub team: i64,
+    pub other_team: i64,
+    pub lead: String,
+    pub member: String,
+    pub outsider: String,
+    pub candidate: String,
+}
+
+pub async fn cast(app: &TestApp) -> Cast {
+    use app::domain::account::Role;
+    use app::server::db::teams;
+    let lead = create_user(&app.pool, "lea@example.com", Role::TeamLead).await;
+    let member = create_user(&app.pool, "mo@example.com", Role::Interviewer).await;
+    let outsider = create_user(&app.pool, "out@example.com", Role::TeamLead).await;
+    create_user(&app.pool, "cat@example.com", Role::Candidate).await;
+    let team = teams::create(&app.pool, "Platform", 1).await.unwrap();
+    let other_team = teams::create(&app.pool, "Search", 1).await.unwrap();
+    teams::put_member(&app.pool, team, lead, true, 1)
+        .await
+        .unwrap();
+    teams::put_member(&app.pool, team, member, false, 1)
+        .await
+        .unwrap();
+    teams::put_member(&app.pool, other_team, outsider, true, 1)
+        .await
+        .unwrap();
+    Cast {
+        team,
+        other_team,
+        lead: app.sign_in("lea@example.com", PASSWORD).await,
+        member: app.sign_in("mo@example.com", PASSWORD).await,
+        outsider: app.sign_in("out@example.com", PASSWORD).await,
+        candidate: app.sign_in("cat@example.com", PASSWORD).await,
+    }
+}

@@ -128,7 +128,9 @@ async fn calibration_csv(pool: &sqlx::SqlitePool, team: i64) -> Result<String, A
     String::from_utf8(out.into_inner().map_err(AppError::internal)?).map_err(AppError::internal)
 }
 
-fn failed(e: AppError) -> Response {
+/// A plain route's error: its status, and the message people may see (internal detail is logged,
+/// not sent).
+pub(crate) fn failed(e: AppError) -> Response {
     let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     (status, e.to_string()).into_response()
 }

@@ -9,6 +9,7 @@ use crate::domain::policy::{authorize, Action};
 use crate::server::auth::session;
 use crate::server::content::ScenarioFile;
 use crate::server::db::authoring as store;
+use crate::server::export::failed;
 use crate::server::{now_millis, state::AppState};
 use axum::extract::{Multipart, RawQuery, State};
 use axum::http::{header, StatusCode};
@@ -31,11 +32,6 @@ async fn author(
         },
     )?;
     Ok((user, teams))
-}
-
-fn failed(e: AppError) -> Response {
-    let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    (status, e.to_string()).into_response()
 }
 
 /// What the export form asked for.
