@@ -5,6 +5,7 @@
     dead_code,
     reason = "each test binary uses a different part of the helpers"
 )]
+#[path = "integration/support.rs"]
 mod support;
 
 use app::domain::practice::HistoryFilter;

@@ -1,14 +1,8 @@
 //! The app as a browser without JavaScript sees it: whole pages, right statuses, clear errors.
-#[expect(
-    dead_code,
-    reason = "each test binary uses a different part of the helpers"
-)]
-mod support;
-
+use crate::support::spawn_app;
 use app::api::library::{GetScenario, ListScenarios};
 use axum::http::StatusCode;
 use leptos::server_fn::ServerFn;
-use support::spawn_app;
 
 /// The titles of the scenario cards on a library page, in order.
 fn card_titles(html: &str) -> Vec<String> {
@@ -28,7 +22,7 @@ fn card_titles(html: &str) -> Vec<String> {
 
 #[test]
 fn the_home_page_counts_the_library() {
-    support::run(async {
+    crate::support::run(async {
         let app = spawn_app().await;
         let page = app.get("/").await;
         assert_eq!(page.status, StatusCode::OK);
@@ -43,7 +37,7 @@ fn the_home_page_counts_the_library() {
 
 #[test]
 fn the_library_lists_every_scenario_without_javascript() {
-    support::run(async {
+    crate::support::run(async {
         let app = spawn_app().await;
         let page = app.get("/scenarios").await;
         assert_eq!(page.status, StatusCode::OK);
@@ -54,7 +48,7 @@ fn the_library_lists_every_scenario_without_javascript() {
 
 #[test]
 fn filters_by_topic_and_by_level_narrow_the_list() {
-    support::run(async {
+    crate::support::run(async {
         let app = spawn_app().await;
         let llm = app.get("/scenarios?topic=llmops").await;
         assert_eq!(card_titles(&llm.body).len(), 7);
@@ -78,7 +72,7 @@ fn filters_by_topic_and_by_level_narrow_the_list() {
 
 #[test]
 fn search_ranks_title_matches_first_and_marks_the_words() {
-    support::run(async {
+    crate::support::run(async {
         let app = spawn_app().await;
         let page = app.get("/scenarios?q=hallucinating").await;
         let titles = card_titles(&page.body);
@@ -93,7 +87,7 @@ fn search_ranks_title_matches_first_and_marks_the_words() {
 
 #[test]
 fn fts_syntax_in_a_search_is_never_an_error_page() {
-    support::run(async {
+    crate::support::run(async {
         let app = spawn_app().await;
         for q in [
             "%22drift",
@@ -119,7 +113,7 @@ fn fts_syntax_in_a_search_is_never_an_error_page() {
 
 #[test]
 fn punctuation_only_and_overlong_searches_say_what_is_wrong_and_keep_the_text() {
-    support::run(async {
+    crate::support::run(async {
         let app = spawn_app().await;
         let page = app.get("/scenarios?q=%22*(").await;
         assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -141,7 +135,7 @@ fn punctuation_only_and_overlong_searches_say_what_is_wrong_and_keep_the_text() 
 
 #[test]
 fn an_unknown_topic_in_the_url_is_named() {
-    support::run(async {
+    crate::support::run(async {
         let app = spawn_app().await;
         let page = app.get("/scenarios?topic=kubernetes").await;
         assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -153,7 +147,7 @@ fn an_unknown_topic_in_the_url_is_named() {
 
 #[test]
 fn a_scenario_page_shows_prompt_answer_key_and_follow_ups() {
-    support::run(async {
+    crate::support::run(async {
         let app = spawn_app().await;
         let page = app.get("/scenarios/registry-deployment-drift").await;
         assert_eq!(page.status, StatusCode::OK);
@@ -178,7 +172,7 @@ fn a_scenario_page_shows_prompt_answer_key_and_follow_ups() {
 
 #[test]
 fn unknown_pages_and_unknown_slugs_answer_404_with_a_page() {
-    support::run(async {
+    crate::support::run(async {
         let app = spawn_app().await;
         for uri in [
             "/no-such-page",
@@ -195,7 +189,7 @@ fn unknown_pages_and_unknown_slugs_answer_404_with_a_page() {
 
 #[test]
 fn frameworks_are_listed_in_order_and_readable() {
-    support::run(async {
+    crate::support::run(async {
         let app = spawn_app().await;
         let list = app.get("/frameworks").await;
         assert_eq!(list.status, StatusCode::OK);
@@ -210,7 +204,7 @@ fn frameworks_are_listed_in_order_and_readable() {
 
 #[test]
 fn the_rubric_shows_every_dimension_at_every_level() {
-    support::run(async {
+    crate::support::run(async {
         let app = spawn_app().await;
         let page = app.get("/rubric").await;
         assert_eq!(page.status, StatusCode::OK);
@@ -229,7 +223,7 @@ fn the_rubric_shows_every_dimension_at_every_level() {
 
 #[test]
 fn a_malformed_server_function_call_is_a_400_without_internals() {
-    support::run(async {
+    crate::support::run(async {
         let app = spawn_app().await;
         let reply = app.post_form(GetScenario::PATH, "wrong=1").await;
         assert_eq!(reply.status, StatusCode::BAD_REQUEST);
@@ -246,7 +240,7 @@ fn a_malformed_server_function_call_is_a_400_without_internals() {
 
 #[test]
 fn server_functions_answer_with_the_status_of_their_error() {
-    support::run(async {
+    crate::support::run(async {
         let app = spawn_app().await;
         let missing = app.post_form(GetScenario::PATH, "slug=nope").await;
         assert_eq!(missing.status, StatusCode::NOT_FOUND);

@@ -1,19 +1,13 @@
 //! The security baseline every response and every write inherits.
-#[expect(
-    dead_code,
-    reason = "each test binary uses a different part of the helpers"
-)]
-mod support;
-
+use crate::support::{spawn_app, spawn_app_with};
 use app::api::library::GetScenario;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use leptos::server_fn::ServerFn;
-use support::{spawn_app, spawn_app_with};
 
 #[test]
 fn every_kind_of_response_carries_the_baseline_headers() {
-    support::run(async {
+    crate::support::run(async {
         let app = spawn_app().await;
         for uri in [
             "/",
@@ -53,7 +47,7 @@ fn every_kind_of_response_carries_the_baseline_headers() {
 
 #[test]
 fn a_page_csp_allows_exactly_the_nonce_of_its_hydration_script() {
-    support::run(async {
+    crate::support::run(async {
         let app = spawn_app().await;
         // A signed-in page is rendered for its reader: a fresh nonce each time.
         let cookie = signed_in(&app).await;
@@ -81,7 +75,7 @@ fn a_page_csp_allows_exactly_the_nonce_of_its_hydration_script() {
 fn a_cached_public_page_allows_exactly_the_hashes_of_its_inline_scripts() {
     use base64::Engine;
     use sha2::{Digest, Sha256};
-    support::run(async {
+    crate::support::run(async {
         let app = spawn_app().await;
         let first = app.get("/scenarios/gpu-pods-pending").await;
         let again = app.get("/scenarios/gpu-pods-pending").await;
@@ -121,17 +115,18 @@ fn a_cached_public_page_allows_exactly_the_hashes_of_its_inline_scripts() {
     })
 }
 
-async fn signed_in(app: &support::TestApp) -> String {
-    support::create_user(
+async fn signed_in(app: &crate::support::TestApp) -> String {
+    crate::support::create_user(
         &app.pool,
         "reader@example.com",
         app::domain::account::Role::Candidate,
     )
     .await;
-    app.sign_in("reader@example.com", support::PASSWORD).await
+    app.sign_in("reader@example.com", crate::support::PASSWORD)
+        .await
 }
 
-async fn get_with(app: &support::TestApp, uri: &str, cookie: &str) -> support::Reply {
+async fn get_with(app: &crate::support::TestApp, uri: &str, cookie: &str) -> crate::support::Reply {
     app.send(
         axum::http::Request::get(uri)
             .header("cookie", cookie)
@@ -143,7 +138,7 @@ async fn get_with(app: &support::TestApp, uri: &str, cookie: &str) -> support::R
 
 #[test]
 fn https_deployments_send_hsts() {
-    support::run(async {
+    crate::support::run(async {
         let app = spawn_app_with(&[("COACH_PUBLIC_URL", "https://coach.example")]).await;
         let reply = app.get("/").await;
         assert!(reply
@@ -167,7 +162,7 @@ fn cross_site_post(origin: Option<&str>, fetch_site: Option<&str>) -> Request<Bo
 
 #[test]
 fn writes_from_another_site_are_refused_and_same_site_ones_pass() {
-    support::run(async {
+    crate::support::run(async {
         let app = spawn_app().await;
         for (origin, site) in [
             (Some("https://evil.example"), None),
@@ -192,7 +187,7 @@ fn writes_from_another_site_are_refused_and_same_site_ones_pass() {
 
 #[test]
 fn reading_pages_from_another_site_is_allowed() {
-    support::run(async {
+    crate::support::run(async {
         let app = spawn_app().await;
         let request = Request::get("/scenarios")
             .header("sec-fetch-site", "cross-site")
@@ -204,7 +199,7 @@ fn reading_pages_from_another_site_is_allowed() {
 
 #[test]
 fn an_oversized_password_form_is_refused_before_any_hashing() {
-    support::run(async {
+    crate::support::run(async {
         let app = spawn_app().await;
         let huge = format!("email=a%40example.com&password={}", "x".repeat(20_000));
         let reply = app.post_form(app::api::account::SignIn::PATH, &huge).await;
@@ -215,7 +210,7 @@ fn an_oversized_password_form_is_refused_before_any_hashing() {
 
 #[test]
 fn every_response_names_its_request_id() {
-    support::run(async {
+    crate::support::run(async {
         let app = spawn_app().await;
         let a = app.get("/").await;
         let b = app.get("/").await;
@@ -226,16 +221,18 @@ fn every_response_names_its_request_id() {
 
 #[test]
 fn behind_a_trusted_proxy_each_client_has_its_own_sign_in_allowance() {
-    support::run(async {
+    crate::support::run(async {
         use app::api::account::SignIn;
         use leptos::server_fn::ServerFn;
         // In tests there is no TCP peer, so the "proxy" is the unspecified address.
-        let app = support::spawn_app_with(&[("COACH_TRUSTED_PROXIES", "0.0.0.0")]).await;
+        let app = crate::support::spawn_app_with(&[("COACH_TRUSTED_PROXIES", "0.0.0.0")]).await;
         let attempt = |client: &'static str, n: usize| {
             let app = &app;
             async move {
-                let form =
-                    support::sign_in_form(&format!("nobody{n}@example.com"), "wrong password!");
+                let form = crate::support::sign_in_form(
+                    &format!("nobody{n}@example.com"),
+                    "wrong password!",
+                );
                 app.send(
                     axum::http::Request::post(SignIn::PATH)
                         .header("content-type", "application/x-www-form-urlencoded")

@@ -1,12 +1,7 @@
 //! Team calibration through the HTTP edge: only the team sees its exercises, scoring is blind
 //! until the lead reveals, a submitted score never changes, and the team's statistics, path to
 //! qualified and CSV export come out of what was stored.
-#[expect(
-    dead_code,
-    reason = "each test binary uses a different part of the helpers"
-)]
-mod support;
-
+use crate::support::{count, create_user, enc, spawn_app, TestApp, PASSWORD};
 use app::api::calibration::{
     CalibrationConsent, CalibrationDashboard, CalibrationOverview, CreateExercise, GetExercise,
     RevealExercise, SetQualified, SubmitRating,
@@ -14,7 +9,6 @@ use app::api::calibration::{
 use app::domain::account::Role;
 use axum::http::StatusCode;
 use leptos::server_fn::ServerFn;
-use support::{count, create_user, enc, spawn_app, TestApp, PASSWORD};
 
 const DIMENSIONS: [&str; 7] = [
     "framing-triage",
@@ -90,7 +84,7 @@ async fn exercise(app: &TestApp, t: &Team, title: &str, expert: &[(&str, u8)]) -
     }
     let reply = app.call(CreateExercise::PATH, &form, Some(&t.lead)).await;
     assert!(
-        support::succeeded(&reply),
+        crate::support::succeeded(&reply),
         "{} {}",
         reply.status,
         reply.body
@@ -114,7 +108,7 @@ async fn rate(app: &TestApp, cookie: &str, exercise: i64, each: u8) {
         .call(SubmitRating::PATH, &scores(exercise, each), Some(cookie))
         .await;
     assert!(
-        support::succeeded(&reply),
+        crate::support::succeeded(&reply),
         "{} {}",
         reply.status,
         reply.body
@@ -123,7 +117,7 @@ async fn rate(app: &TestApp, cookie: &str, exercise: i64, each: u8) {
 
 #[test]
 fn scoring_is_blind_until_the_lead_reveals() {
-    support::run(async {
+    crate::support::run(async {
         let app = spawn_app().await;
         let t = team(&app).await;
         let id = exercise(&app, &t, "Pending GPU pods", &[("root-cause", 3)]).await;
@@ -166,7 +160,7 @@ fn scoring_is_blind_until_the_lead_reveals() {
         rate(&app, &t.ben, id, 2).await;
         rate(&app, &t.lead, id, 3).await;
         let reply = app.call(RevealExercise::PATH, &form, Some(&t.lead)).await;
-        assert!(support::succeeded(&reply), "{}", reply.body);
+        assert!(crate::support::succeeded(&reply), "{}", reply.body);
 
         let out = json(&app, GetExercise::PATH, &format!("id={id}"), &t.ben).await;
         assert_eq!(out["stage"], "Revealed");
@@ -211,7 +205,7 @@ fn scoring_is_blind_until_the_lead_reveals() {
 
 #[test]
 fn a_submitted_score_cannot_be_changed() {
-    support::run(async {
+    crate::support::run(async {
         let app = spawn_app().await;
         let t = team(&app).await;
         let id = exercise(&app, &t, "One", &[]).await;
@@ -250,7 +244,7 @@ fn a_submitted_score_cannot_be_changed() {
 
 #[test]
 fn missing_scores_are_named_and_nothing_is_stored() {
-    support::run(async {
+    crate::support::run(async {
         let app = spawn_app().await;
         let t = team(&app).await;
         let id = exercise(&app, &t, "One", &[]).await;
@@ -289,7 +283,7 @@ fn missing_scores_are_named_and_nothing_is_stored() {
 
 #[test]
 fn only_the_team_sees_its_exercises_and_only_its_leads_run_them() {
-    support::run(async {
+    crate::support::run(async {
         let app = spawn_app().await;
         let t = team(&app).await;
         let id = exercise(&app, &t, "Team only", &[]).await;
@@ -344,7 +338,7 @@ fn only_the_team_sees_its_exercises_and_only_its_leads_run_them() {
 
 #[test]
 fn the_dashboard_flags_drift_and_the_lead_confirms_only_those_within_thresholds() {
-    support::run(async {
+    crate::support::run(async {
         let app = spawn_app().await;
         let t = team(&app).await;
         // Five exercises: the lead and Ann agree; Ben scores two points higher every time.
@@ -361,7 +355,7 @@ fn the_dashboard_flags_drift_and_the_lead_confirms_only_those_within_thresholds(
                     Some(&t.lead),
                 )
                 .await;
-            assert!(support::succeeded(&reply));
+            assert!(crate::support::succeeded(&reply));
         }
         // A sixth, not revealed: not in the statistics or the export.
         let blind = exercise(&app, &t, "Still blind", &[]).await;
@@ -403,7 +397,7 @@ fn the_dashboard_flags_drift_and_the_lead_confirms_only_those_within_thresholds(
         let ok = app
             .call(SetQualified::PATH, &confirm(&id_of("ann")), Some(&t.lead))
             .await;
-        assert!(support::succeeded(&ok), "{}", ok.body);
+        assert!(crate::support::succeeded(&ok), "{}", ok.body);
         let qualified: Vec<String> = sqlx::query_scalar(
             "SELECT u.display_name FROM team_members m JOIN users u ON u.id = m.user_id
               WHERE m.qualified_at IS NOT NULL",
@@ -438,7 +432,7 @@ fn the_dashboard_flags_drift_and_the_lead_confirms_only_those_within_thresholds(
 
 #[test]
 fn a_candidate_offers_a_finished_mock_interview_as_a_reference_answer() {
-    support::run(async {
+    crate::support::run(async {
         use app::api::scorecards::SubmitSessionScorecard;
         use app::api::sessions::{CreateSession, EndSession};
         let app = spawn_app().await;
@@ -447,7 +441,7 @@ fn a_candidate_offers_a_finished_mock_interview_as_a_reference_answer() {
         let form = "candidate_email=cat%40example.com&scenarios%5B1%5D=gpu-pods-pending\
                     &planned_minutes=30&shadow_email=ben%40example.com";
         let reply = app.call(CreateSession::PATH, form, Some(&t.ann)).await;
-        assert!(support::succeeded(&reply), "{}", reply.body);
+        assert!(crate::support::succeeded(&reply), "{}", reply.body);
         let session: i64 = sqlx::query_scalar("SELECT max(id) FROM mock_sessions")
             .fetch_one(&app.pool)
             .await
@@ -477,7 +471,7 @@ fn a_candidate_offers_a_finished_mock_interview_as_a_reference_answer() {
             let reply = app
                 .call(SubmitSessionScorecard::PATH, &card, Some(cookie))
                 .await;
-            assert!(support::succeeded(&reply), "{}", reply.body);
+            assert!(crate::support::succeeded(&reply), "{}", reply.body);
         }
         let reply = app
             .call(
@@ -486,7 +480,7 @@ fn a_candidate_offers_a_finished_mock_interview_as_a_reference_answer() {
                 Some(&t.ann),
             )
             .await;
-        assert!(support::succeeded(&reply));
+        assert!(crate::support::succeeded(&reply));
         let attempt: i64 = sqlx::query_scalar("SELECT max(id) FROM attempts")
             .fetch_one(&app.pool)
             .await
@@ -512,7 +506,7 @@ fn a_candidate_offers_a_finished_mock_interview_as_a_reference_answer() {
         let ok = app
             .call(CalibrationConsent::PATH, &yes, Some(&t.candidate))
             .await;
-        assert!(support::succeeded(&ok), "{}", ok.body);
+        assert!(crate::support::succeeded(&ok), "{}", ok.body);
         let o = json(&app, CalibrationOverview::PATH, "", &t.lead).await;
         assert_eq!(o["sources"][0]["attempt_id"], attempt);
 
@@ -524,7 +518,7 @@ fn a_candidate_offers_a_finished_mock_interview_as_a_reference_answer() {
         );
         let reply = app.call(CreateExercise::PATH, &form, Some(&t.lead)).await;
         assert!(
-            support::succeeded(&reply),
+            crate::support::succeeded(&reply),
             "{} {}",
             reply.status,
             reply.body
@@ -545,7 +539,7 @@ fn a_candidate_offers_a_finished_mock_interview_as_a_reference_answer() {
         let ok = app
             .call(CalibrationConsent::PATH, &no, Some(&t.candidate))
             .await;
-        assert!(support::succeeded(&ok));
+        assert!(crate::support::succeeded(&ok));
         let reply = app.call(CreateExercise::PATH, &form, Some(&t.lead)).await;
         assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(reply.body.contains("\"source\""), "{}", reply.body);

@@ -1,12 +1,6 @@
 //! The content sync on real SQLite files: idempotent, versioned, archiving, all-or-nothing.
-#[expect(
-    dead_code,
-    reason = "each test binary uses a different part of the helpers"
-)]
-mod support;
-
+use crate::support::{content_dir, copy_of_content, count, fresh_db};
 use app::server::content::{self, load, SyncError};
-use support::{content_dir, copy_of_content, count, fresh_db};
 
 const TABLES: [&str; 9] = [
     "scenarios",
@@ -78,7 +72,7 @@ fn every_file_in_content_is_valid_and_complete() {
 
 #[test]
 fn a_first_sync_loads_everything_and_a_second_changes_nothing() {
-    support::run(async {
+    crate::support::run(async {
         let (_dir, pool) = fresh_db().await;
         let first = content::sync(&pool, &content_dir(), 1000).await.unwrap();
         assert_eq!(first.scenarios_added, 36);
@@ -100,7 +94,7 @@ fn a_first_sync_loads_everything_and_a_second_changes_nothing() {
 
 #[test]
 fn an_edited_file_gets_a_new_version_and_the_old_one_is_kept() {
-    support::run(async {
+    crate::support::run(async {
         let (dir, pool) = fresh_db().await;
         let content = copy_of_content(dir.path());
         content::sync(&pool, &content, 1).await.unwrap();
@@ -142,7 +136,7 @@ fn an_edited_file_gets_a_new_version_and_the_old_one_is_kept() {
 
 #[test]
 fn a_removed_file_archives_its_scenario_and_restoring_it_unarchives() {
-    support::run(async {
+    crate::support::run(async {
         let (dir, pool) = fresh_db().await;
         let content = copy_of_content(dir.path());
         content::sync(&pool, &content, 1).await.unwrap();
@@ -184,7 +178,7 @@ fn a_removed_file_archives_its_scenario_and_restoring_it_unarchives() {
 
 #[test]
 fn an_invalid_file_stops_the_sync_names_the_file_and_changes_nothing() {
-    support::run(async {
+    crate::support::run(async {
         let (dir, pool) = fresh_db().await;
         let content = copy_of_content(dir.path());
         content::sync(&pool, &content, 1).await.unwrap();
@@ -223,7 +217,7 @@ fn an_invalid_file_stops_the_sync_names_the_file_and_changes_nothing() {
 
 #[test]
 fn two_files_with_one_slug_are_refused_naming_both() {
-    support::run(async {
+    crate::support::run(async {
         let (dir, _pool) = fresh_db().await;
         let content = copy_of_content(dir.path());
         std::fs::copy(
@@ -245,7 +239,7 @@ fn two_files_with_one_slug_are_refused_naming_both() {
 
 #[test]
 fn search_finds_stemmed_words_in_the_answer_key() {
-    support::run(async {
+    crate::support::run(async {
         let (_dir, pool) = fresh_db().await;
         content::sync(&pool, &content_dir(), 1).await.unwrap();
         let search = app::domain::search::SearchQuery::parse("tolerations").unwrap();

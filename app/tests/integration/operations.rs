@@ -1,11 +1,6 @@
 //! Running in production: probes, metrics, a database that is locked or full answering 503
 //! (and recovering), and online backup and restore under writes.
-#[expect(
-    dead_code,
-    reason = "each test binary uses a different part of the helpers"
-)]
-mod support;
-
+use crate::support::{spawn_app, spawn_app_with};
 use app::api::account::Register;
 use app::domain::error::AppError;
 use app::server::{db, ops};
@@ -13,11 +8,10 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use leptos::server_fn::ServerFn;
 use std::sync::atomic::Ordering;
-use support::{spawn_app, spawn_app_with};
 
 #[test]
 fn liveness_and_readiness_answer_and_readiness_drains() {
-    support::run(async {
+    crate::support::run(async {
         let app = spawn_app().await;
         let live = app.get("/healthz").await;
         assert_eq!(live.status, StatusCode::OK);
@@ -47,7 +41,7 @@ fn liveness_and_readiness_answer_and_readiness_drains() {
 
 #[test]
 fn metrics_show_request_latency_per_route_to_the_operator_only() {
-    support::run(async {
+    crate::support::run(async {
         let token = "operator-token-0123456789";
         let app = spawn_app_with(&[("COACH_METRICS_TOKEN", token)]).await;
         assert_eq!(
@@ -93,7 +87,7 @@ fn metrics_show_request_latency_per_route_to_the_operator_only() {
 
 #[test]
 fn a_locked_database_is_a_503_for_the_user_and_then_recovers() {
-    support::run(async {
+    crate::support::run(async {
         let app = spawn_app().await;
         // Someone else holds the write lock (a long backup on another tool, a stuck writer).
         let mut holder = app.pool.acquire().await.unwrap();
@@ -123,7 +117,7 @@ fn a_locked_database_is_a_503_for_the_user_and_then_recovers() {
         drop(holder);
         let reply = app.call(Register::PATH, form, None).await;
         assert!(
-            support::succeeded(&reply),
+            crate::support::succeeded(&reply),
             "{} {}",
             reply.status,
             reply.body
@@ -133,8 +127,8 @@ fn a_locked_database_is_a_503_for_the_user_and_then_recovers() {
 
 #[test]
 fn a_full_disk_is_a_503_not_an_internal_error() {
-    support::run(async {
-        let (_dir, pool) = support::fresh_db().await;
+    crate::support::run(async {
+        let (_dir, pool) = crate::support::fresh_db().await;
         let mut conn = pool.acquire().await.unwrap();
         let pages: i64 = sqlx::query_scalar("PRAGMA page_count")
             .fetch_one(&mut *conn)
@@ -160,8 +154,8 @@ fn a_full_disk_is_a_503_not_an_internal_error() {
 
 #[test]
 fn an_online_backup_under_writes_is_whole_and_restores() {
-    support::run(async {
-        let (dir, pool) = support::fresh_db().await;
+    crate::support::run(async {
+        let (dir, pool) = crate::support::fresh_db().await;
         let writer = {
             let pool = pool.clone();
             tokio::spawn(async move {
@@ -257,14 +251,14 @@ fn an_online_backup_under_writes_is_whole_and_restores() {
 
 #[test]
 fn browser_assets_are_served_under_their_content_hash_and_cached_for_good() {
-    support::run(async {
+    crate::support::run(async {
         use app::server::{http, settings::Settings, state::AppState};
         let site = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(site.path().join("pkg")).unwrap();
         std::fs::write(site.path().join("pkg/coach.css"), "body{color:red}").unwrap();
         std::fs::write(site.path().join("pkg/coach.js"), "export default 1;").unwrap();
-        let (_dir, pool) = support::fresh_db().await;
-        app::server::content::sync(&pool, &support::content_dir(), 1)
+        let (_dir, pool) = crate::support::fresh_db().await;
+        app::server::content::sync(&pool, &crate::support::content_dir(), 1)
             .await
             .unwrap();
         let mut options = leptos::config::get_configuration(None)
@@ -272,7 +266,7 @@ fn browser_assets_are_served_under_their_content_hash_and_cached_for_good() {
             .leptos_options;
         options.site_root = site.path().display().to_string().into();
         let settings = Settings::from_lookup(|name| match name {
-            "COACH_CONTENT_DIR" => Some(support::content_dir().display().to_string()),
+            "COACH_CONTENT_DIR" => Some(crate::support::content_dir().display().to_string()),
             _ => None,
         })
         .unwrap();
@@ -330,7 +324,7 @@ fn browser_assets_are_served_under_their_content_hash_and_cached_for_good() {
 
 #[test]
 fn the_storage_migrations_keep_every_score_of_an_existing_database() {
-    support::run(async {
+    crate::support::run(async {
         use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
         use std::borrow::Cow;
         let dir = tempfile::tempdir().unwrap();
@@ -355,7 +349,7 @@ fn the_storage_migrations_keep_every_score_of_an_existing_database() {
                 .collect(),
         );
         before.run(&pool).await.unwrap();
-        app::server::content::sync(&pool, &support::content_dir(), 1)
+        app::server::content::sync(&pool, &crate::support::content_dir(), 1)
             .await
             .unwrap();
         let sizes = app::server::generate::Sizes {

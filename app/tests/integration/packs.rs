@@ -1,22 +1,16 @@
 //! Content packs through the HTTP edge: a team's scenarios exported as a zip of content files
 //! and imported back; every problem of every file reported before anything changes; importing
 //! the same pack twice changing nothing; and who may export and import what.
-#[expect(
-    dead_code,
-    reason = "each test binary uses a different part of the helpers"
-)]
-mod support;
-
+use crate::support::{cast, count, spawn_app, Reply, TestApp};
 use app::api::packs::PackImport;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use leptos::server_fn::ServerFn;
 use std::io::{Cursor, Read, Write};
-use support::{cast, count, spawn_app, Reply, TestApp};
 
 /// A built-in scenario file from `content/`, renamed to `slug`: a valid team scenario.
 fn scenario(slug: &str) -> String {
-    let dir = support::content_dir().join("scenarios");
+    let dir = crate::support::content_dir().join("scenarios");
     let mut names: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -144,7 +138,7 @@ fn outcomes(report: &serde_json::Value) -> Vec<String> {
 
 #[test]
 fn a_pack_imports_exports_and_imports_again_without_change() {
-    support::run(async {
+    crate::support::run(async {
         let app = spawn_app().await;
         let c = cast(&app).await;
         let pack = zip_of(&[
@@ -229,7 +223,7 @@ fn a_pack_imports_exports_and_imports_again_without_change() {
 
 #[test]
 fn a_pack_with_problems_changes_nothing_and_names_every_one() {
-    support::run(async {
+    crate::support::run(async {
         let app = spawn_app().await;
         let c = cast(&app).await;
         let builtin_slug = "predictions-wrong-200-ok";
@@ -294,7 +288,7 @@ fn a_pack_with_problems_changes_nothing_and_names_every_one() {
 
 #[test]
 fn the_built_ins_exported_and_imported_as_they_are_change_nothing() {
-    support::run(async {
+    crate::support::run(async {
         let app = spawn_app().await;
         let c = cast(&app).await;
         let (status, zip, _) = get(&app, "/author/packs/export.zip?builtins=yes", &c.lead).await;
@@ -317,7 +311,7 @@ fn the_built_ins_exported_and_imported_as_they_are_change_nothing() {
 
 #[test]
 fn only_a_teams_leads_import_into_it_and_export_its_scenarios() {
-    support::run(async {
+    crate::support::run(async {
         let app = spawn_app().await;
         let c = cast(&app).await;
         let pack = zip_of(&[("scenarios/x.md", &scenario("team-only-drill"))]);
@@ -363,7 +357,7 @@ fn only_a_teams_leads_import_into_it_and_export_its_scenarios() {
 
 #[test]
 fn a_cross_site_or_oversized_upload_changes_nothing() {
-    support::run(async {
+    crate::support::run(async {
         let app = spawn_app().await;
         let c = cast(&app).await;
         let body = "--b\r\ncontent-disposition: form-data; name=\"team\"\r\n\r\n1\r\n--b--\r\n";

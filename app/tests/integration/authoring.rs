@@ -1,17 +1,11 @@
 //! Writing scenarios in the browser, through the HTTP edge: who may author for which team, who
 //! sees a team's scenarios, versions that never change, diffs, forks of built-ins that content
 //! updates never touch, and archiving.
-#[expect(
-    dead_code,
-    reason = "each test binary uses a different part of the helpers"
-)]
-mod support;
-
+use crate::support::{cast, count, spawn_app, TestApp};
 use app::api::authoring::{AuthorEditor, SaveScenario, ScenarioHistory, SetScenarioArchived};
 use app::api::library::{GetScenario, ListScenarios};
 use axum::http::StatusCode;
 use leptos::server_fn::ServerFn;
-use support::{cast, count, spawn_app, TestApp};
 
 const SECTIONS: [&str; 7] = [
     "strong-answer",
@@ -57,7 +51,7 @@ async fn json(app: &TestApp, path: &str, form: &str, cookie: Option<&str>) -> se
 
 #[test]
 fn a_lead_writes_for_their_team_and_only_the_team_sees_it() {
-    support::run(async {
+    crate::support::run(async {
         let app = spawn_app().await;
         let c = cast(&app).await;
         let reply = app
@@ -68,7 +62,7 @@ fn a_lead_writes_for_their_team_and_only_the_team_sees_it() {
             )
             .await;
         assert!(
-            support::succeeded(&reply),
+            crate::support::succeeded(&reply),
             "{} {}",
             reply.status,
             reply.body
@@ -130,11 +124,11 @@ fn a_lead_writes_for_their_team_and_only_the_team_sees_it() {
 
 #[test]
 fn each_save_is_a_new_version_and_the_history_shows_the_diff() {
-    support::run(async {
+    crate::support::run(async {
         let app = spawn_app().await;
         let c = cast(&app).await;
         let first = form(c.team, "disk-full", PROMPT);
-        assert!(support::succeeded(
+        assert!(crate::support::succeeded(
             &app.call(SaveScenario::PATH, &first, Some(&c.lead)).await
         ));
         let edited = format!(
@@ -142,7 +136,7 @@ fn each_save_is_a_new_version_and_the_history_shows_the_diff() {
             form(c.team, "ignored", &PROMPT.replace("100%", "98%"))
         );
         let reply = app.call(SaveScenario::PATH, &edited, Some(&c.lead)).await;
-        assert!(support::succeeded(&reply), "{}", reply.body);
+        assert!(crate::support::succeeded(&reply), "{}", reply.body);
         // Saving the same text again makes no version.
         let reply = app.call(SaveScenario::PATH, &edited, Some(&c.lead)).await;
         assert!(
@@ -189,7 +183,7 @@ fn each_save_is_a_new_version_and_the_history_shows_the_diff() {
 
 #[test]
 fn problems_are_named_by_field_nothing_is_stored_and_what_was_typed_comes_back() {
-    support::run(async {
+    crate::support::run(async {
         let app = spawn_app().await;
         let c = cast(&app).await;
         let bad = form(c.team, "Bad Slug!", PROMPT)
@@ -232,7 +226,7 @@ fn problems_are_named_by_field_nothing_is_stored_and_what_was_typed_comes_back()
 
 #[test]
 fn a_fork_of_a_built_in_is_the_teams_and_content_updates_never_touch_it() {
-    support::run(async {
+    crate::support::run(async {
         let app = spawn_app().await;
         let c = cast(&app).await;
         let editor = json(
@@ -268,7 +262,7 @@ fn a_fork_of_a_built_in_is_the_teams_and_content_updates_never_touch_it() {
         }
         let reply = app.call(SaveScenario::PATH, &f, Some(&c.lead)).await;
         assert!(
-            support::succeeded(&reply),
+            crate::support::succeeded(&reply),
             "{} {}",
             reply.status,
             reply.body
@@ -294,12 +288,12 @@ fn a_fork_of_a_built_in_is_the_teams_and_content_updates_never_touch_it() {
         assert!(!builtin.contains("TPU"), "the built-in is untouched");
 
         // A content sync leaves the fork alone; a content file taking its slug is refused.
-        let report = app::server::content::sync(&app.pool, &support::content_dir(), 5)
+        let report = app::server::content::sync(&app.pool, &crate::support::content_dir(), 5)
             .await
             .unwrap();
         assert!(!report.changed_anything());
         let dir = tempfile::tempdir().unwrap();
-        let content = support::copy_of_content(dir.path());
+        let content = crate::support::copy_of_content(dir.path());
         let text =
             std::fs::read_to_string(content.join("scenarios/02-gpu-pods-pending.md")).unwrap();
         std::fs::write(
@@ -326,10 +320,10 @@ fn a_fork_of_a_built_in_is_the_teams_and_content_updates_never_touch_it() {
 
 #[test]
 fn an_archived_team_scenario_leaves_the_library_but_attempts_keep_their_version() {
-    support::run(async {
+    crate::support::run(async {
         let app = spawn_app().await;
         let c = cast(&app).await;
-        assert!(support::succeeded(
+        assert!(crate::support::succeeded(
             &app.call(
                 SaveScenario::PATH,
                 &form(c.team, "disk-full", PROMPT),
@@ -344,7 +338,7 @@ fn an_archived_team_scenario_leaves_the_library_but_attempts_keep_their_version(
                 Some(&c.member),
             )
             .await;
-        assert!(support::succeeded(&start), "{}", start.body);
+        assert!(crate::support::succeeded(&start), "{}", start.body);
         let attempt: i64 = sqlx::query_scalar("SELECT max(id) FROM attempts")
             .fetch_one(&app.pool)
             .await
@@ -364,7 +358,7 @@ fn an_archived_team_scenario_leaves_the_library_but_attempts_keep_their_version(
                 Some(&c.lead),
             )
             .await;
-        assert!(support::succeeded(&reply));
+        assert!(crate::support::succeeded(&reply));
         let reply = app
             .call(GetScenario::PATH, "slug=disk-full", Some(&c.member))
             .await;
@@ -385,7 +379,7 @@ fn an_archived_team_scenario_leaves_the_library_but_attempts_keep_their_version(
                 Some(&c.lead),
             )
             .await;
-        assert!(support::succeeded(&reply));
+        assert!(crate::support::succeeded(&reply));
         let reply = app
             .call(GetScenario::PATH, "slug=disk-full", Some(&c.member))
             .await;

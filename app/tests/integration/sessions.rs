@@ -1,12 +1,7 @@
 //! Mock sessions through the HTTP edge: who may open the console and the candidate screen,
 //! what the candidate's browser is sent, live state in the database, and scorecards that never
 //! change once submitted.
-#[expect(
-    dead_code,
-    reason = "each test binary uses a different part of the helpers"
-)]
-mod support;
-
+use crate::support::{count, create_user, enc, spawn_app, TestApp, PASSWORD};
 use app::api::scorecards::{ShareScorecard, SubmitSessionScorecard};
 use app::api::sessions::{
     AutosaveSessionNotes, CreateSession, EndSession, GoToScenario, JoinScreen, MarkKeyPoint,
@@ -15,7 +10,6 @@ use app::api::sessions::{
 use app::domain::account::Role;
 use axum::http::StatusCode;
 use leptos::server_fn::ServerFn;
-use support::{count, create_user, enc, spawn_app, TestApp, PASSWORD};
 
 const DIMENSIONS: [&str; 7] = [
     "framing-triage",
@@ -50,7 +44,7 @@ async fn cast(app: &TestApp) -> Cast {
         .call(CreateSession::PATH, form, Some(&interviewer))
         .await;
     assert!(
-        support::succeeded(&reply),
+        crate::support::succeeded(&reply),
         "{} {}",
         reply.status,
         reply.body
@@ -121,7 +115,7 @@ async fn events_status(app: &TestApp, token: &str) -> StatusCode {
 
 #[test]
 fn only_the_interviewer_and_the_shadow_open_the_console() {
-    support::run(async {
+    crate::support::run(async {
         let app = spawn_app().await;
         let c = cast(&app).await;
         let form = format!("id={}", c.session);
@@ -184,7 +178,7 @@ fn only_the_interviewer_and_the_shadow_open_the_console() {
 
 #[test]
 fn the_candidate_screen_gets_the_prompt_and_revealed_questions_and_nothing_else() {
-    support::run(async {
+    crate::support::run(async {
         let app = spawn_app().await;
         let c = cast(&app).await;
         let token_form = format!("token={}", c.token);
@@ -199,7 +193,7 @@ fn the_candidate_screen_gets_the_prompt_and_revealed_questions_and_nothing_else(
                 Some(&c.interviewer),
             )
             .await;
-        assert!(support::succeeded(&reveal), "{}", reveal.body);
+        assert!(crate::support::succeeded(&reveal), "{}", reveal.body);
         app.call(
             MarkKeyPoint::PATH,
             &format!("session_id={}&key=golden-payload&mark=missed", c.session),
@@ -246,7 +240,7 @@ fn the_candidate_screen_gets_the_prompt_and_revealed_questions_and_nothing_else(
                 Some(&c.interviewer),
             )
             .await;
-        assert!(support::succeeded(&end));
+        assert!(crate::support::succeeded(&end));
         let gone = app.call(JoinScreen::PATH, &token_form, None).await;
         assert_eq!(gone.status, StatusCode::GONE);
         assert_eq!(
@@ -269,7 +263,7 @@ fn the_candidate_screen_gets_the_prompt_and_revealed_questions_and_nothing_else(
 
 #[test]
 fn live_state_is_in_the_database() {
-    support::run(async {
+    crate::support::run(async {
         let app = spawn_app().await;
         let c = cast(&app).await;
         for form in [
@@ -371,7 +365,7 @@ fn live_state_is_in_the_database() {
                 Some(&c.candidate),
             )
             .await;
-        assert!(support::succeeded(&start), "{}", start.body);
+        assert!(crate::support::succeeded(&start), "{}", start.body);
         let mode: String = sqlx::query_scalar("SELECT mode FROM attempts ORDER BY id DESC LIMIT 1")
             .fetch_one(&app.pool)
             .await
@@ -386,7 +380,7 @@ fn live_state_is_in_the_database() {
                 Some(&c.interviewer),
             )
             .await;
-        assert!(support::succeeded(&next));
+        assert!(crate::support::succeeded(&next));
         let screen = json(&app, JoinScreen::PATH, &format!("token={}", c.token), None).await;
         assert_eq!(screen["position"], 1);
         assert!(screen["revealed"].as_array().unwrap().is_empty());
@@ -395,7 +389,7 @@ fn live_state_is_in_the_database() {
 
 #[test]
 fn scorecards_are_hidden_until_both_submit_and_never_change() {
-    support::run(async {
+    crate::support::run(async {
         let app = spawn_app().await;
         let c = cast(&app).await;
         let console_form = format!("id={}", c.session);
@@ -422,7 +416,7 @@ fn scorecards_are_hidden_until_both_submit_and_never_change() {
         let reply = app
             .call(SubmitSessionScorecard::PATH, &form, Some(&c.interviewer))
             .await;
-        assert!(support::succeeded(&reply), "{}", reply.body);
+        assert!(crate::support::succeeded(&reply), "{}", reply.body);
 
         // The shadow has not submitted: they see no scorecard, only that one exists.
         let shadow = json(&app, SessionConsole::PATH, &console_form, Some(&c.shadow)).await;
@@ -433,7 +427,7 @@ fn scorecards_are_hidden_until_both_submit_and_never_change() {
         let reply = app
             .call(SubmitSessionScorecard::PATH, &shadow_form, Some(&c.shadow))
             .await;
-        assert!(support::succeeded(&reply), "{}", reply.body);
+        assert!(crate::support::succeeded(&reply), "{}", reply.body);
         let shadow = json(&app, SessionConsole::PATH, &console_form, Some(&c.shadow)).await;
         assert_eq!(shadow["scorecards"].as_array().unwrap().len(), 2);
 
@@ -463,7 +457,7 @@ fn scorecards_are_hidden_until_both_submit_and_never_change() {
         let reply = app
             .call(SubmitSessionScorecard::PATH, &amend, Some(&c.interviewer))
             .await;
-        assert!(support::succeeded(&reply), "{}", reply.body);
+        assert!(crate::support::succeeded(&reply), "{}", reply.body);
         // The shadow cannot amend the interviewer's scorecard.
         let hijack = format!(
             "{}&amends={original}&reason=mine",
@@ -507,7 +501,7 @@ fn scorecards_are_hidden_until_both_submit_and_never_change() {
 
 #[test]
 fn a_shared_scorecard_joins_the_candidates_history_and_schedule() {
-    support::run(async {
+    crate::support::run(async {
         let app = spawn_app().await;
         let c = cast(&app).await;
         let form = scorecard_form(&app, c.session, 0, 2).await;
@@ -552,7 +546,7 @@ fn a_shared_scorecard_joins_the_candidates_history_and_schedule() {
                 Some(&c.interviewer),
             )
             .await;
-        assert!(support::succeeded(&shared), "{}", shared.body);
+        assert!(crate::support::succeeded(&shared), "{}", shared.body);
         let after = history(c.candidate.clone()).await;
         let with_score: Vec<_> = after["attempts"]
             .as_array()
@@ -615,7 +609,7 @@ fn a_shared_scorecard_joins_the_candidates_history_and_schedule() {
 
 #[test]
 fn setting_up_a_session_checks_every_field() {
-    support::run(async {
+    crate::support::run(async {
         let app = spawn_app().await;
         create_user(&app.pool, "ivy@example.com", Role::Interviewer).await;
         create_user(&app.pool, "cat@example.com", Role::Candidate).await;
@@ -669,7 +663,7 @@ fn setting_up_a_session_checks_every_field() {
                 Some(&ivy),
             )
             .await;
-        assert!(support::succeeded(&reply), "{}", reply.body);
+        assert!(crate::support::succeeded(&reply), "{}", reply.body);
         let levels: Vec<String> = sqlx::query_scalar(
             "SELECT v.level FROM mock_session_items i JOIN attempts a ON a.id = i.attempt_id
                JOIN scenario_versions v ON v.id = a.scenario_version_id ORDER BY i.position",

@@ -1,11 +1,6 @@
 //! Practising alone, through the HTTP edge as a browser drives it: the whole loop, bad input
 //! that changes nothing, who may touch an attempt, and what gets scheduled next.
-#[expect(
-    dead_code,
-    reason = "each test binary uses a different part of the helpers"
-)]
-mod support;
-
+use crate::support::{count, create_user, enc, spawn_app, TestApp, PASSWORD};
 use app::api::practice::{
     GetAttempt, PracticeDashboard, PracticeHistory, SaveAnswer, SaveDraft, StartAttempt,
     SubmitSelfScore,
@@ -13,7 +8,6 @@ use app::api::practice::{
 use app::domain::account::Role;
 use axum::http::StatusCode;
 use leptos::server_fn::ServerFn;
-use support::{count, create_user, enc, spawn_app, TestApp, PASSWORD};
 
 const SCENARIO: &str = "predictions-wrong-200-ok";
 const DIMENSIONS: [&str; 7] = [
@@ -48,7 +42,7 @@ async fn start(app: &TestApp, who: &Candidate, slug: &str, limit: &str) -> i64 {
         )
         .await;
     assert!(
-        support::succeeded(&reply),
+        crate::support::succeeded(&reply),
         "start: {} {}",
         reply.status,
         reply.body
@@ -77,7 +71,7 @@ async fn submit(app: &TestApp, who: &Candidate, attempt: i64, answer: &str) {
         )
         .await;
     assert!(
-        support::succeeded(&reply),
+        crate::support::succeeded(&reply),
         "{} {}",
         reply.status,
         reply.body
@@ -110,7 +104,7 @@ async fn self_score(app: &TestApp, who: &Candidate, attempt: i64, score: u8) {
         .call(SubmitSelfScore::PATH, &form, Some(&who.cookie))
         .await;
     assert!(
-        support::succeeded(&reply),
+        crate::support::succeeded(&reply),
         "{} {}",
         reply.status,
         reply.body
@@ -129,7 +123,7 @@ async fn page(app: &TestApp, path: &str, cookie: &str) -> String {
 
 #[test]
 fn a_candidate_answers_scores_and_sees_what_they_missed() {
-    support::run(async {
+    crate::support::run(async {
         let app = spawn_app().await;
         let ada = candidate(&app, "ada@example.com").await;
         let attempt = start(&app, &ada, SCENARIO, "15").await;
@@ -198,7 +192,7 @@ fn a_candidate_answers_scores_and_sees_what_they_missed() {
 
 #[test]
 fn starting_again_resumes_the_unfinished_answer() {
-    support::run(async {
+    crate::support::run(async {
         let app = spawn_app().await;
         let ada = candidate(&app, "ada@example.com").await;
         let first = start(&app, &ada, SCENARIO, "").await;
@@ -210,7 +204,7 @@ fn starting_again_resumes_the_unfinished_answer() {
 
 #[test]
 fn bad_input_gets_a_clear_error_and_changes_nothing() {
-    support::run(async {
+    crate::support::run(async {
         let app = spawn_app().await;
         let ada = candidate(&app, "ada@example.com").await;
         let c = Some(ada.cookie.as_str());
@@ -360,7 +354,7 @@ fn bad_input_gets_a_clear_error_and_changes_nothing() {
 
 #[test]
 fn an_attempt_is_seen_and_changed_by_its_candidate_only() {
-    support::run(async {
+    crate::support::run(async {
         let app = spawn_app().await;
         let ada = candidate(&app, "ada@example.com").await;
         let bob = candidate(&app, "bob@example.com").await;
@@ -431,7 +425,7 @@ async fn page_status(app: &TestApp, path: &str, cookie: &str) -> StatusCode {
 
 #[test]
 fn weak_answers_come_back_sooner_and_due_ones_are_practised_next() {
-    support::run(async {
+    crate::support::run(async {
         let app = spawn_app().await;
         let ada = candidate(&app, "ada@example.com").await;
         let weak = start(&app, &ada, SCENARIO, "").await;
@@ -554,7 +548,7 @@ async fn dashboard(app: &TestApp, who: &Candidate) -> serde_json::Value {
 
 #[test]
 fn deleting_an_account_deletes_its_practice() {
-    support::run(async {
+    crate::support::run(async {
         let app = spawn_app().await;
         let ada = candidate(&app, "ada@example.com").await;
         let attempt = start(&app, &ada, SCENARIO, "").await;

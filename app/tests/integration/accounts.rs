@@ -1,11 +1,8 @@
 //! Accounts and sessions through the router: sign-in, sign-out, renewal, limits, and who may
 //! call which server function.
-#[expect(
-    dead_code,
-    reason = "each test binary uses a different part of the helpers"
-)]
-mod support;
-
+use crate::support::{
+    create_user, enc, session_cookie, sign_in_form, spawn_app, spawn_app_with, succeeded, PASSWORD,
+};
 use app::api::{
     account::*, admin::*, authoring::*, calibration::*, library::*, packs::*, practice::*,
     scorecards::*, sessions::*,
@@ -14,13 +11,10 @@ use app::domain::account::Role;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use leptos::server_fn::ServerFn;
-use support::{
-    create_user, enc, session_cookie, sign_in_form, spawn_app, spawn_app_with, succeeded, PASSWORD,
-};
 
 #[test]
 fn registering_signs_the_new_candidate_in_with_a_safe_cookie() {
-    support::run(async {
+    crate::support::run(async {
         let app = spawn_app().await;
         let form = format!(
             "email={}&display_name=Ada&password={}",
@@ -52,7 +46,7 @@ fn registering_signs_the_new_candidate_in_with_a_safe_cookie() {
 
 #[test]
 fn over_https_the_session_cookie_is_secure() {
-    support::run(async {
+    crate::support::run(async {
         let app = spawn_app_with(&[("COACH_PUBLIC_URL", "https://coach.example")]).await;
         create_user(&app.pool, "ada@example.com", Role::Candidate).await;
         let form = sign_in_form("ada@example.com", PASSWORD);
@@ -63,7 +57,7 @@ fn over_https_the_session_cookie_is_secure() {
 
 #[test]
 fn registration_can_be_switched_off() {
-    support::run(async {
+    crate::support::run(async {
         let app = spawn_app_with(&[("COACH_SELF_REGISTRATION", "false")]).await;
         let form = format!(
             "email={}&display_name=Ada&password={}",
@@ -77,7 +71,7 @@ fn registration_can_be_switched_off() {
 
 #[test]
 fn bad_registrations_name_each_field_and_keep_what_was_typed() {
-    support::run(async {
+    crate::support::run(async {
         let app = spawn_app().await;
         let form = "email=not-an-email&display_name=Ada+Lovelace&password=short";
         let reply = app.call(Register::PATH, form, None).await;
@@ -89,7 +83,7 @@ fn bad_registrations_name_each_field_and_keep_what_was_typed() {
             !reply.body.contains("short"),
             "the password is never echoed"
         );
-        assert_eq!(support::count(&app.pool, "users").await, 0);
+        assert_eq!(crate::support::count(&app.pool, "users").await, 0);
 
         create_user(&app.pool, "ada@example.com", Role::Candidate).await;
         let form = format!(
@@ -107,7 +101,7 @@ fn bad_registrations_name_each_field_and_keep_what_was_typed() {
 
 #[test]
 fn unknown_email_and_wrong_password_get_the_same_answer() {
-    support::run(async {
+    crate::support::run(async {
         let app = spawn_app().await;
         create_user(&app.pool, "ada@example.com", Role::Candidate).await;
         let wrong = app
@@ -137,7 +131,7 @@ fn unknown_email_and_wrong_password_get_the_same_answer() {
 
 #[test]
 fn signing_in_again_issues_a_new_session_id_and_the_old_one_dies() {
-    support::run(async {
+    crate::support::run(async {
         let app = spawn_app().await;
         create_user(&app.pool, "ada@example.com", Role::Candidate).await;
         let first = app.sign_in("ada@example.com", PASSWORD).await;
@@ -155,7 +149,7 @@ fn signing_in_again_issues_a_new_session_id_and_the_old_one_dies() {
 
 #[test]
 fn signing_out_ends_the_session_on_the_server() {
-    support::run(async {
+    crate::support::run(async {
         let app = spawn_app().await;
         create_user(&app.pool, "ada@example.com", Role::Candidate).await;
         let cookie = app.sign_in("ada@example.com", PASSWORD).await;
@@ -163,13 +157,13 @@ fn signing_out_ends_the_session_on_the_server() {
         assert!(succeeded(&reply));
         // Replaying the old cookie (as a thief would) finds nothing.
         assert_eq!(app.who(Some(&cookie)).await, None);
-        assert_eq!(support::count(&app.pool, "tower_sessions").await, 0);
+        assert_eq!(crate::support::count(&app.pool, "tower_sessions").await, 0);
     })
 }
 
 #[test]
 fn changing_the_password_ends_every_other_session() {
-    support::run(async {
+    crate::support::run(async {
         let app = spawn_app().await;
         create_user(&app.pool, "ada@example.com", Role::Candidate).await;
         let laptop = app.sign_in("ada@example.com", PASSWORD).await;
@@ -203,7 +197,7 @@ fn changing_the_password_ends_every_other_session() {
 
 #[test]
 fn repeated_failures_on_one_account_are_refused_with_429() {
-    support::run(async {
+    crate::support::run(async {
         let app = spawn_app().await;
         create_user(&app.pool, "ada@example.com", Role::Candidate).await;
         for _ in 0..5 {
@@ -236,7 +230,7 @@ fn repeated_failures_on_one_account_are_refused_with_429() {
 
 #[test]
 fn a_deactivated_user_is_signed_out_and_cannot_sign_in() {
-    support::run(async {
+    crate::support::run(async {
         let app = spawn_app().await;
         create_user(&app.pool, "root@example.com", Role::Admin).await;
         let ada = create_user(&app.pool, "ada@example.com", Role::Candidate).await;
@@ -261,7 +255,7 @@ fn a_deactivated_user_is_signed_out_and_cannot_sign_in() {
 
 #[test]
 fn the_last_admin_cannot_be_demoted_or_deleted() {
-    support::run(async {
+    crate::support::run(async {
         let app = spawn_app().await;
         let root = create_user(&app.pool, "root@example.com", Role::Admin).await;
         let admin = app.sign_in("root@example.com", PASSWORD).await;
@@ -282,7 +276,7 @@ fn the_last_admin_cannot_be_demoted_or_deleted() {
 
 #[test]
 fn deleting_an_account_needs_password_and_confirmation_then_removes_it() {
-    support::run(async {
+    crate::support::run(async {
         let app = spawn_app().await;
         create_user(&app.pool, "ada@example.com", Role::Candidate).await;
         let cookie = app.sign_in("ada@example.com", PASSWORD).await;
@@ -291,7 +285,7 @@ fn deleting_an_account_needs_password_and_confirmation_then_removes_it() {
             .call(DeleteAccount::PATH, &unconfirmed, Some(&cookie))
             .await;
         assert!(reply.body.contains("Tick the box"));
-        assert_eq!(support::count(&app.pool, "users").await, 1);
+        assert_eq!(crate::support::count(&app.pool, "users").await, 1);
         let reply = app
             .call(
                 DeleteAccount::PATH,
@@ -300,14 +294,14 @@ fn deleting_an_account_needs_password_and_confirmation_then_removes_it() {
             )
             .await;
         assert!(succeeded(&reply), "{}", reply.body);
-        assert_eq!(support::count(&app.pool, "users").await, 0);
+        assert_eq!(crate::support::count(&app.pool, "users").await, 0);
         assert_eq!(app.who(Some(&cookie)).await, None);
     })
 }
 
 #[test]
 fn my_data_downloads_as_json_for_me_only() {
-    support::run(async {
+    crate::support::run(async {
         let app = spawn_app().await;
         create_user(&app.pool, "ada@example.com", Role::Candidate).await;
         let anonymous = app.get("/account/export.json").await;
@@ -333,7 +327,7 @@ fn my_data_downloads_as_json_for_me_only() {
 
 #[test]
 fn a_failed_form_post_without_javascript_comes_back_with_the_error_and_the_email() {
-    support::run(async {
+    crate::support::run(async {
         let app = spawn_app().await;
         let request = Request::post(SignIn::PATH)
             .header("content-type", "application/x-www-form-urlencoded")
@@ -376,7 +370,7 @@ enum Allowed {
 
 #[test]
 fn every_server_function_admits_exactly_the_roles_it_should() {
-    support::run(async {
+    crate::support::run(async {
         use Allowed::*;
         let table: Vec<(&str, Allowed, &str)> = vec![
             (ListScenarios::PATH, Everyone, "q=&topic=&level="),
@@ -552,7 +546,7 @@ fn every_server_function_admits_exactly_the_roles_it_should() {
 
 #[test]
 fn the_first_admin_is_created_from_the_command_line_and_can_sign_in() {
-    support::run(async {
+    crate::support::run(async {
         use app::server::cli::UserAdd;
         let app = spawn_app().await;
         let err = UserAdd::parse(&["--role", "admin", "--email", "root@example.com"]).unwrap_err();

@@ -1,0 +1,15 @@
+//! The integration suite as one test binary: each module drives the real router (or the real
+//! content loader) against its own fresh database. One binary instead of one per file keeps the
+//! link step and the disk footprint of `cargo test` to a single copy of the app.
+mod support;
+
+mod accounts;
+mod authoring;
+mod calibration;
+mod content_sync;
+mod http;
+mod operations;
+mod packs;
+mod practice;
+mod security;
+mod sessions;
