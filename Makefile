@@ -18,16 +18,18 @@ COACH_ADDR ?= 127.0.0.1:3000
 COACH_DATABASE_URL ?= sqlite://data/coach.db
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test build tools node-deps chromium check-content bench bench-tools crash-test clean
+.PHONY: run test build tools node-deps chromium postgres check-content bench bench-tools crash-test clean
 
 ## run: set up, build (release), and serve on http://$(COACH_ADDR) with ./data/coach.db
 run: build
 	COACH_ADDR=$(COACH_ADDR) COACH_DATABASE_URL=$(COACH_DATABASE_URL) ./target/release/coach serve --demo
 
-## test: set up, build, and run every test: Rust unit + integration, Playwright in Chromium,
-## a short crash test (kill -9 under writes) and the wasm size budget
-test: build chromium
+## test: set up, build, and run every test: Rust unit + integration (on SQLite, then again on a
+## throwaway PostgreSQL), Playwright in Chromium, a short crash test (kill -9 under writes)
+## and the wasm size budget
+test: build chromium postgres
 	cargo test --workspace --features ssr
+	python3 scripts/with_postgres.py -- cargo test --features ssr -p app --test integration
 	cd end2end && npx playwright test
 	python3 scripts/crash_test.py --rounds 5
 	python3 scripts/wasm_budget.py
@@ -53,6 +55,12 @@ end2end/node_modules/.package-lock.json: end2end/package.json end2end/package-lo
 chromium:
 	@command -v chromium >/dev/null && command -v brotli >/dev/null \
 		|| { $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium brotli; }
+
+# PostgreSQL server binaries from Debian's packages, for the throwaway servers of
+# scripts/with_postgres.py (nothing is left running: each test run starts and removes its own).
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
+		|| { $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends postgresql; }
 
 ## bench: sizes, start-up, page latency, throughput against nginx, concurrent writes, memory,
 ## and the queries of a 1,000,000-score synthetic dataset; results in target/bench/results.json

@@ -1,4 +1,4 @@
-// sqlx::migrate! embeds ../migrations at compile time: rebuild when a migration changes.
+// sqlx::migrate! embeds ../migrations/{sqlite,postgres} at compile time: rebuild when one changes.
 fn main() {
     println!("cargo:rerun-if-changed=../migrations");
 }

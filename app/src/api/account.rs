@@ -11,7 +11,7 @@ use crate::{
         policy::Action,
     },
     server::{
-        auth::{asker, password, session},
+        auth::{asker, limits, password, session},
         db::users,
         now_millis,
     },
@@ -70,10 +70,14 @@ fn too_many(wait_seconds: u64) -> AppError {
 #[server]
 pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
     let who = asker(Action::Authenticate).await?;
-    who.state
-        .sign_in_limits
-        .check(client_address().await, email.trim())
-        .map_err(too_many)?;
+    limits::check(
+        &who.state.pool,
+        client_address().await,
+        &email,
+        now_millis(),
+    )
+    .await?
+    .map_err(too_many)?;
     let refused = || {
         AppError::Validation(
             Invalid::default()
@@ -108,10 +112,14 @@ pub async fn register(
     if !who.state.settings.self_registration {
         return Err(AppError::Forbidden);
     }
-    who.state
-        .sign_in_limits
-        .check(client_address().await, email.trim())
-        .map_err(too_many)?;
+    limits::check(
+        &who.state.pool,
+        client_address().await,
+        &email,
+        now_millis(),
+    )
+    .await?
+    .map_err(too_many)?;
     let mut invalid = Invalid::default()
         .keep("email", &email)
         .keep("display_name", &display_name);

@@ -391,7 +391,7 @@ pub async fn calibration_dashboard(team_id: i64) -> Result<TeamDashboard, AppErr
 /// The statistics of the team dashboard (no access check: callers check who is asking).
 #[cfg(feature = "ssr")]
 pub async fn team_dashboard(
-    pool: &sqlx::SqlitePool,
+    pool: &crate::server::db::Pool,
     team_id: i64,
     team: String,
 ) -> Result<TeamDashboard, AppError> {
@@ -450,7 +450,7 @@ pub async fn set_qualified(team_id: i64, user_id: i64, qualified: String) -> Res
 
 /// The current rubric's dimensions: the team statistics are on them.
 #[cfg(feature = "ssr")]
-async fn current_dimensions(pool: &sqlx::SqlitePool) -> Result<Vec<Dimension>, AppError> {
+async fn current_dimensions(pool: &crate::server::db::Pool) -> Result<Vec<Dimension>, AppError> {
     Ok(db::rubric::current(pool)
         .await?
         .map(|r| {
@@ -468,7 +468,7 @@ async fn current_dimensions(pool: &sqlx::SqlitePool) -> Result<Vec<Dimension>, A
 /// Each member's path to qualified, with their standing from `trends`.
 #[cfg(feature = "ssr")]
 async fn member_paths(
-    pool: &sqlx::SqlitePool,
+    pool: &crate::server::db::Pool,
     team_id: i64,
     trends: &[RaterTrend],
 ) -> Result<Vec<MemberPath>, AppError> {

@@ -12,7 +12,7 @@ use crate::server::{db, db::scenarios::Viewer, state::pool};
 /// Who is reading: a visitor sees the built-in library, a signed-in member also their teams'
 /// own scenarios.
 #[cfg(feature = "ssr")]
-async fn viewer() -> Result<(sqlx::SqlitePool, Viewer), AppError> {
+async fn viewer() -> Result<(crate::server::db::Pool, Viewer), AppError> {
     use crate::domain::policy::Action;
     let who = crate::server::auth::asker(Action::ReadLibrary).await?;
     Ok((who.state.pool.clone(), Viewer(who.user.map(|u| u.id))))

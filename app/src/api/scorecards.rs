@@ -117,7 +117,7 @@ pub async fn submit_session_scorecard(
             ))
         }
         (Some(id), true) => {
-            let own: bool = sqlx::query_scalar(
+            let crate::server::db::Flag(own) = sqlx::query_scalar(
                 "SELECT EXISTS (SELECT 1 FROM scorecards WHERE id = $1 AND attempt_id = $2
                                    AND scorer_id = $3 AND kind = 'interviewer')",
             )

@@ -455,7 +455,10 @@ pub async fn reveal_follow_up(session_id: i64, follow_up: i64) -> Result<(), App
         ));
     }
     let revision = store::reveal(pool, session_id, item.id, follow_up, now_millis()).await?;
-    who.state.live.announce(session_id, revision);
+    who.state
+        .live
+        .announce(&who.state.pool, session_id, revision)
+        .await;
     crate::server::http::redirect_form(&format!("/sessions/{session_id}#follow-ups"));
     Ok(())
 }
@@ -503,7 +506,10 @@ pub async fn go_to_scenario(session_id: i64, position: i64) -> Result<(), AppErr
         ));
     }
     let revision = store::go_to(pool, session_id, position, now_millis()).await?;
-    who.state.live.announce(session_id, revision);
+    who.state
+        .live
+        .announce(&who.state.pool, session_id, revision)
+        .await;
     leptos_axum::redirect(&format!("/sessions/{session_id}"));
     Ok(())
 }
@@ -513,7 +519,10 @@ pub async fn go_to_scenario(session_id: i64, position: i64) -> Result<(), AppErr
 pub async fn end_session(session_id: i64) -> Result<(), AppError> {
     let (who, _) = conducted(session_id, true).await?;
     let revision = store::end(&who.state.pool, session_id, now_millis()).await?;
-    who.state.live.announce(session_id, revision);
+    who.state
+        .live
+        .announce(&who.state.pool, session_id, revision)
+        .await;
     tracing::info!(session_id, "mock session ended");
     leptos_axum::redirect(&format!("/sessions/{session_id}#scorecard"));
     Ok(())

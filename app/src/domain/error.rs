@@ -167,8 +167,9 @@ impl From<sqlx::Error> for AppError {
     }
 }
 
-/// The database is there but cannot serve now (locked past the busy timeout, disk full, I/O
-/// error, file gone) or the pool waited too long: a 503 that goes away, not a bug.
+/// The database is there but cannot serve now (SQLite: locked past the busy timeout, disk full,
+/// I/O error, file gone; PostgreSQL: connection lost, server shutting down, out of resources,
+/// lock or statement timeout) or the pool waited too long: a 503 that goes away, not a bug.
 #[cfg(feature = "ssr")]
 pub fn is_unavailable(e: &sqlx::Error) -> bool {
     const BUSY: i64 = 5;
@@ -180,14 +181,25 @@ pub fn is_unavailable(e: &sqlx::Error) -> bool {
     match e {
         sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => true,
         sqlx::Error::Database(db) => {
-            db.code()
-                .and_then(|c| c.parse::<i64>().ok())
-                .is_some_and(|code| {
+            let code = db.code().unwrap_or_default();
+            if db
+                .try_downcast_ref::<sqlx::postgres::PgDatabaseError>()
+                .is_some()
+            {
+                // SQLSTATE classes 08 (connection), 53 (resources), 57P (shutdown), and the
+                // lock and statement timeouts.
+                code.starts_with("08")
+                    || code.starts_with("53")
+                    || code.starts_with("57P")
+                    || matches!(code.as_ref(), "55P03" | "57014")
+            } else {
+                code.parse::<i64>().is_ok_and(|code| {
                     matches!(
                         code & 0xff,
                         BUSY | LOCKED | READONLY | IOERR | FULL | CANTOPEN
                     )
                 })
+            }
         }
         _ => false,
     }

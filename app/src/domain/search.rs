@@ -45,6 +45,16 @@ impl SearchQuery {
         &self.terms
     }
 
+    /// The PostgreSQL `to_tsquery` input: every word quoted and prefix-matched, all required
+    /// (words hold letters and digits only, so quoting cannot be broken out of).
+    pub fn to_tsquery(&self) -> String {
+        self.terms
+            .iter()
+            .map(|t| format!("'{t}':*"))
+            .collect::<Vec<_>>()
+            .join(" & ")
+    }
+
     /// The FTS5 expression: every word quoted and prefix-matched, all required.
     pub fn to_fts5(&self) -> String {
         self.terms
@@ -68,6 +78,7 @@ mod tests {
     fn words_become_quoted_prefix_terms() {
         let q = SearchQuery::parse("GPU pods").unwrap().unwrap();
         assert_eq!(q.to_fts5(), "\"gpu\"* \"pods\"*");
+        assert_eq!(q.to_tsquery(), "'gpu':* & 'pods':*");
     }
 
     #[test]

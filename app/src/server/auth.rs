@@ -3,6 +3,7 @@
 pub mod limits;
 pub mod password;
 pub mod session;
+pub mod store;
 
 use crate::domain::account::CurrentUser;
 use crate::domain::error::AppError;

@@ -3,7 +3,7 @@ use super::auth::password;
 use super::db::users;
 use super::now_millis;
 use crate::domain::account::{DisplayName, Email, NewPassword, Role};
-use sqlx::SqlitePool;
+use crate::server::db::Pool;
 
 pub const USER_ADD_USAGE: &str = "coach user add --role ROLE --email EMAIL --name NAME";
 
@@ -31,7 +31,7 @@ impl UserAdd {
     }
 
     /// Create the account with `raw_password`; returns a line to print.
-    pub async fn run(&self, pool: &SqlitePool, raw_password: &str) -> Result<String, String> {
+    pub async fn run(&self, pool: &Pool, raw_password: &str) -> Result<String, String> {
         let password = NewPassword::parse(raw_password).map_err(|e| format!("password: {e}"))?;
         let hash = password::hash(password.expose().to_string()).await?;
         let user = users::NewUser {

@@ -73,7 +73,7 @@ pub async fn team_calibration_csv(
     }
 }
 
-async fn calibration_csv(pool: &sqlx::SqlitePool, team: i64) -> Result<String, AppError> {
+async fn calibration_csv(pool: &crate::server::db::Pool, team: i64) -> Result<String, AppError> {
     use super::practice::{defuse, iso};
     use crate::domain::agreement::median;
     let rows = super::db::calibration::export_rows(pool, team).await?;

@@ -1,7 +1,7 @@
 //! A synthetic large dataset for benchmarks (`coach generate-data`): many users, attempts,
 //! scorecards and calibration ratings, made by SQL in one transaction (recursive CTEs, so a
 //! million rows take seconds, not minutes). Only into a database without accounts.
-use sqlx::SqlitePool;
+use crate::server::db::Pool;
 
 /// How much to make.
 #[derive(Clone, Copy, Debug)]
@@ -44,7 +44,7 @@ pub struct Made {
     pub calibration_scores: i64,
 }
 
-pub async fn generate(pool: &SqlitePool, sizes: Sizes, now: i64) -> Result<Made, String> {
+pub async fn generate(pool: &Pool, sizes: Sizes, now: i64) -> Result<Made, String> {
     let fail = |what: &str| {
         let what = what.to_string();
         move |e: sqlx::Error| format!("{what}: {e}")
@@ -208,7 +208,7 @@ pub async fn generate(pool: &SqlitePool, sizes: Sizes, now: i64) -> Result<Made,
 }
 
 /// The candidate with the most attempts, and how many: whose history the benchmark reads.
-pub async fn busiest_candidate(pool: &SqlitePool) -> Result<(i64, i64), sqlx::Error> {
+pub async fn busiest_candidate(pool: &Pool) -> Result<(i64, i64), sqlx::Error> {
     sqlx::query_as(
         "SELECT candidate_id, count(*) FROM attempts WHERE candidate_id IS NOT NULL
           GROUP BY candidate_id ORDER BY count(*) DESC LIMIT 1",

@@ -1,12 +1,12 @@
 //! Running in production: liveness and readiness probes, Prometheus metrics, and online backup
 //! and restore of the SQLite database.
 use super::state::AppState;
+use crate::server::db::Pool;
 use axum::extract::{ConnectInfo, MatchedPath, Request, State};
 use axum::http::{header, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
-use sqlx::SqlitePool;
 use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::atomic::Ordering;
@@ -247,7 +247,7 @@ pub struct BackupReport {
 /// Copy the live database into `dest` while the app keeps serving (`VACUUM INTO` reads one
 /// consistent snapshot; writers are not blocked in WAL mode), then check the copy's integrity.
 /// Refuses to overwrite an existing file.
-pub async fn backup(pool: &SqlitePool, dest: &Path) -> Result<BackupReport, String> {
+pub async fn backup(pool: &Pool, dest: &Path) -> Result<BackupReport, String> {
     if dest.exists() {
         return Err(format!(
             "{} exists already: choose a new file name",

@@ -16,9 +16,9 @@ use crate::domain::library::SectionKind;
 use crate::domain::packs::{
     FileOutcome, ImportReport, Outcome, PackProblem, MAX_FILE_BYTES, MAX_PACK_FILES,
 };
+use crate::server::db::Conn;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use sqlx::SqliteConnection;
 use std::io::{Cursor, Read, Write};
 
 /// Most bytes of scenario files one upload may unpack to, over all its zips and files.
@@ -384,7 +384,7 @@ pub fn parse_all(files: &[(String, String)]) -> (Vec<ScenarioFile>, Vec<PackProb
 /// What importing each file into `team` would do, checked against the library as it is now
 /// (call inside the transaction that applies it), or the problems that forbid it.
 pub async fn plan(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     team: i64,
     files: &[ScenarioFile],
 ) -> Result<(Vec<(Outcome, Option<store::Head>)>, Vec<PackProblem>), sqlx::Error> {
@@ -432,7 +432,7 @@ pub async fn plan(
 /// Apply a plan: a new scenario or version for every file that changes something, all saved by
 /// `author`. The outcomes, for the report.
 pub async fn apply(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     team: i64,
     author: i64,
     files: &[ScenarioFile],
@@ -468,7 +468,7 @@ pub async fn apply(
 /// Check everything, then apply all of it or none: the report of importing `uploads` into
 /// `team`. A report with problems changed nothing.
 pub async fn import_into(
-    pool: &sqlx::SqlitePool,
+    pool: &crate::server::db::Pool,
     team: i64,
     author: i64,
     uploads: Vec<Upload>,

@@ -7,13 +7,13 @@ use crate::domain::practice::{
     TopicProgress,
 };
 use crate::domain::taxonomy::Topic;
-use sqlx::SqlitePool;
+use crate::server::db::Pool;
 use std::collections::HashMap;
 
 /// How many of the latest scored attempts the weakest dimensions are judged on.
 const RECENT_FOR_WEAKEST: usize = 10;
 
-pub async fn dashboard(pool: &SqlitePool, user_id: i64, now: i64) -> Result<Dashboard, AppError> {
+pub async fn dashboard(pool: &Pool, user_id: i64, now: i64) -> Result<Dashboard, AppError> {
     let scenarios = store::schedulable(pool, user_id).await?;
     let mut due: Vec<DueScenario> = scenarios
         .iter()
@@ -138,7 +138,7 @@ fn weakest(
     means
 }
 
-async fn progress(pool: &SqlitePool, user_id: i64) -> Result<Vec<TopicProgress>, AppError> {
+async fn progress(pool: &Pool, user_id: i64) -> Result<Vec<TopicProgress>, AppError> {
     let totals = db::scenarios::count_by_topic(pool, db::scenarios::Viewer(Some(user_id))).await?;
     let attempted: HashMap<String, i64> = store::attempted_by_topic(pool, user_id)
         .await?
@@ -174,7 +174,7 @@ async fn progress(pool: &SqlitePool, user_id: i64) -> Result<Vec<TopicProgress>,
 }
 
 pub async fn history(
-    pool: &SqlitePool,
+    pool: &Pool,
     user_id: i64,
     filter: HistoryFilter,
 ) -> Result<History, AppError> {
@@ -251,7 +251,7 @@ pub async fn history(
 }
 
 /// The candidate's attempts as CSV: one row per attempt, one column per rubric dimension.
-pub async fn export_csv(pool: &SqlitePool, user_id: i64) -> Result<String, AppError> {
+pub async fn export_csv(pool: &Pool, user_id: i64) -> Result<String, AppError> {
     let rubric = db::rubric::current(pool).await?;
     let dims: Vec<String> = rubric
         .iter()

@@ -1,16 +1,15 @@
 //! Application state handed to the router and, as context, to every server function.
 use super::settings::Settings;
+use crate::server::db::Pool;
 use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
-use sqlx::SqlitePool;
 use std::sync::Arc;
 
 #[derive(Clone, FromRef)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
-    pub pool: SqlitePool,
+    pub pool: Pool,
     pub settings: Arc<Settings>,
-    pub sign_in_limits: Arc<super::auth::limits::SignInLimits>,
     pub live: Arc<super::live::Hub>,
     /// Set when shutdown begins: readiness answers 503 so a load balancer stops sending work
     /// while requests in flight finish.
@@ -24,7 +23,7 @@ pub struct AppState {
 impl AppState {
     /// The state, with the asset URLs pointing at `/pkg/<version>/` when the built assets are
     /// there (so browsers may cache them for good).
-    pub fn new(mut leptos_options: LeptosOptions, pool: SqlitePool, settings: Settings) -> Self {
+    pub fn new(mut leptos_options: LeptosOptions, pool: Pool, settings: Settings) -> Self {
         let asset_version =
             super::ops::asset_version(std::path::Path::new(leptos_options.site_root.as_ref()));
         if let Some(v) = &asset_version {
@@ -33,10 +32,9 @@ impl AppState {
         Self {
             asset_version: asset_version.map(Into::into),
             leptos_options,
+            live: Arc::new(super::live::Hub::for_pool(&pool)),
             pool,
             settings: Arc::new(settings),
-            sign_in_limits: Arc::default(),
-            live: Arc::default(),
             draining: Arc::default(),
             page_cache: Arc::default(),
         }
@@ -44,7 +42,7 @@ impl AppState {
 }
 
 /// The pool of the current request, for server functions.
-pub fn pool() -> Result<SqlitePool, crate::domain::error::AppError> {
+pub fn pool() -> Result<Pool, crate::domain::error::AppError> {
     leptos::prelude::use_context::<AppState>()
         .map(|s| s.pool)
         .ok_or_else(|| crate::domain::error::AppError::internal("AppState missing from context"))

@@ -14,7 +14,7 @@ const TABLES: [&str; 9] = [
     "rubric_dimensions",
 ];
 
-async fn row_counts(pool: &sqlx::SqlitePool) -> Vec<i64> {
+async fn row_counts(pool: &app::server::db::Pool) -> Vec<i64> {
     let mut counts = Vec::new();
     for table in TABLES {
         counts.push(count(pool, table).await);
@@ -251,11 +251,13 @@ fn search_finds_stemmed_words_in_the_answer_key() {
         )
         .await
         .unwrap();
-        assert_eq!(
-            cards.first().map(|c| c.slug.as_str()),
-            Some("gpu-pods-pending")
-        );
-        let excerpt = cards[0].excerpt.as_ref().unwrap();
+        // The result set, not the order: SQLite's bm25 and PostgreSQL's ts_rank weigh a
+        // second, weaker match ("tolerance") differently.
+        let card = cards
+            .iter()
+            .find(|c| c.slug == "gpu-pods-pending")
+            .expect("the scenario whose answer key says tolerations");
+        let excerpt = card.excerpt.as_ref().unwrap();
         assert!(
             excerpt.len() >= 3,
             "the matched word is marked: {excerpt:?}"

@@ -8,6 +8,7 @@ mod authoring;
 mod calibration;
 mod content_sync;
 mod http;
+mod instances;
 mod operations;
 mod packs;
 mod practice;

@@ -1,9 +1,9 @@
 //! Shared set-up for integration tests: a fresh SQLite file per test, the real content, the router.
+use app::server::db::Pool;
 use app::server::{content, db, http, settings::Settings, state::AppState};
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt;
-use sqlx::SqlitePool;
 use std::path::{Path, PathBuf};
 use tempfile::TempDir;
 use tower::ServiceExt;
@@ -45,17 +45,76 @@ pub fn copy_of_content(into: &Path) -> PathBuf {
     target
 }
 
-/// A migrated database in a new temporary folder (kept alive by the returned `TempDir`).
-pub async fn fresh_db() -> (TempDir, SqlitePool) {
+/// The PostgreSQL server the suite runs against instead of SQLite, when set: a URL whose user
+/// may create databases (`make test` runs the suite once on each backend; see
+/// scripts/with_postgres.py).
+pub const POSTGRES_VAR: &str = "COACH_TEST_POSTGRES";
+
+/// Whether this run is on PostgreSQL.
+pub fn on_postgres() -> bool {
+    std::env::var_os(POSTGRES_VAR).is_some()
+}
+
+/// For the few tests of SQLite's own machinery (its files, backups, query plans): true, with
+/// a note, when the suite runs on PostgreSQL and the test should end there.
+pub fn sqlite_only(what: &str) -> bool {
+    if on_postgres() {
+        eprintln!("skipped on PostgreSQL: {what} is SQLite's");
+        return true;
+    }
+    false
+}
+
+/// A migrated database: a SQLite file in a new temporary folder (kept alive by the returned
+/// `TempDir`), or on PostgreSQL a new database made from a migrated template.
+pub async fn fresh_db() -> (TempDir, Pool) {
     let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}/nested/coach.db", dir.path().display());
+    let url = match std::env::var(POSTGRES_VAR) {
+        Ok(server) => postgres_database(&server).await,
+        Err(_) => format!("sqlite://{}/nested/coach.db", dir.path().display()),
+    };
     let pool = db::connect(&url).await.unwrap();
     (dir, pool)
 }
 
+/// A new, migrated database on the PostgreSQL server at `server`; its URL.
+async fn postgres_database(server: &str) -> String {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static TEMPLATE: tokio::sync::OnceCell<(Pool, String)> = tokio::sync::OnceCell::const_new();
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let url_of = |name: &str| {
+        let mut url = url::Url::parse(server).unwrap();
+        url.set_path(name);
+        url.to_string()
+    };
+    let (admin, template) = TEMPLATE
+        .get_or_init(|| async {
+            let admin = db::open(server, 4).await.unwrap();
+            let template = format!("coach_template_{}", std::process::id());
+            sqlx::query(&format!("CREATE DATABASE {template}"))
+                .execute(&admin)
+                .await
+                .unwrap();
+            // Migrated once; every test's database is a copy (CREATE DATABASE .. TEMPLATE).
+            db::connect(&url_of(&template)).await.unwrap().close().await;
+            (admin, template)
+        })
+        .await;
+    let name = format!(
+        "coach_test_{}_{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    );
+    sqlx::query(&format!("CREATE DATABASE {name} TEMPLATE {template}"))
+        .execute(admin)
+        .await
+        .unwrap();
+    url_of(&name)
+}
+
 pub struct TestApp {
     pub router: axum::Router,
-    pub pool: SqlitePool,
+    pub pool: Pool,
     pub state: AppState,
     _dir: TempDir,
 }
@@ -93,6 +152,28 @@ pub async fn spawn_app_with(vars: &[(&str, &str)]) -> TestApp {
         state,
         pool,
         _dir: dir,
+    }
+}
+
+impl TestApp {
+    /// A second instance of the app on the same database, as behind a load balancer: its own
+    /// pool, state (sessions layer, live hub, page cache) and router.
+    pub async fn another_instance(&self) -> TestApp {
+        let url = self.pool.connect_options().database_url.to_string();
+        let pool = db::connect(&url).await.unwrap();
+        let state = AppState::new(
+            leptos::config::get_configuration(None)
+                .unwrap()
+                .leptos_options,
+            pool.clone(),
+            (*self.state.settings).clone(),
+        );
+        TestApp {
+            router: http::router(state.clone()),
+            state,
+            pool,
+            _dir: tempfile::tempdir().unwrap(),
+        }
     }
 }
 
@@ -139,7 +220,7 @@ impl TestApp {
     }
 }
 
-pub async fn count(pool: &SqlitePool, table: &str) -> i64 {
+pub async fn count(pool: &Pool, table: &str) -> i64 {
     sqlx::query_scalar(&format!("SELECT count(*) FROM {table}"))
         .fetch_one(pool)
         .await
@@ -149,7 +230,7 @@ pub async fn count(pool: &SqlitePool, table: &str) -> i64 {
 pub const PASSWORD: &str = "a long test password";
 
 /// An account with `role`, created directly in the database.
-pub async fn create_user(pool: &SqlitePool, email: &str, role: app::domain::account::Role) -> i64 {
+pub async fn create_user(pool: &Pool, email: &str, role: app::domain::account::Role) -> i64 {
     let hash = app::server::auth::password::hash(PASSWORD.to_string())
         .await
         .unwrap();

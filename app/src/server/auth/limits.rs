@@ -1,49 +1,89 @@
-//! Sign-in rate limits, per client address and per account (governor's keyed GCRA limiters).
+//! Sign-in rate limits, per client address and per account, kept in the database so that every
+//! instance behind a load balancer counts against one limit (and a restart forgets nothing).
+//!
+//! Each limit is a GCRA (generic cell rate algorithm, as in the `governor` crate this replaced):
+//! one row per key holds the "theoretical arrival time"; a try is allowed while that time is at
+//! most `burst - 1` intervals ahead of now, and each allowed try moves it one interval on. The
+//! check and the update are one `INSERT .. ON CONFLICT DO UPDATE .. WHERE .. RETURNING`
+//! statement, atomic on SQLite and PostgreSQL alike, so two instances cannot both take the
+//! last try.
 //!
 //! The client address is the TCP peer, unless that peer is a reverse proxy named in
 //! `COACH_TRUSTED_PROXIES`: then it is the nearest address in `X-Forwarded-For` that is not one
 //! of those proxies (entries a client wrote itself come before its proxy's and are never used).
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use crate::server::db::Pool;
 use std::net::IpAddr;
-use std::num::NonZeroU32;
-use std::time::Duration;
 
-pub struct SignInLimits {
-    by_client: DefaultKeyedRateLimiter<IpAddr>,
-    by_account: DefaultKeyedRateLimiter<String>,
+/// Tries allowed at once, then one per `every_ms`.
+#[derive(Clone, Copy, Debug)]
+pub struct Quota {
+    pub burst: i64,
+    pub every_ms: i64,
 }
 
-fn quota(burst: u32, every: Duration) -> Quota {
-    Quota::with_period(every)
-        .expect("non-zero period")
-        .allow_burst(NonZeroU32::new(burst).expect("non-zero burst"))
-}
+/// A shared office address gets room; a script does not.
+pub const BY_CLIENT: Quota = Quota {
+    burst: 20,
+    every_ms: 6_000,
+};
+/// Guessing one account's password: 5 tries, then one a minute.
+pub const BY_ACCOUNT: Quota = Quota {
+    burst: 5,
+    every_ms: 60_000,
+};
 
-impl Default for SignInLimits {
-    fn default() -> Self {
-        Self {
-            // A shared office address gets room; a script does not.
-            by_client: RateLimiter::keyed(quota(20, Duration::from_secs(6))),
-            // Guessing one account's password: 5 tries, then one a minute.
-            by_account: RateLimiter::keyed(quota(5, Duration::from_secs(60))),
-        }
+/// `Ok(Err(seconds to wait))` when this client or this account has tried too often. The
+/// client's limit is checked (and spent) first, as before: a refused client spends nothing of
+/// the account's.
+pub async fn check(
+    pool: &Pool,
+    client: IpAddr,
+    email: &str,
+    now_ms: i64,
+) -> Result<Result<(), u64>, sqlx::Error> {
+    if let Err(wait) = take(pool, &format!("client:{client}"), BY_CLIENT, now_ms).await? {
+        return Ok(Err(wait));
     }
+    let account = format!("account:{}", email.trim().to_lowercase());
+    take(pool, &account, BY_ACCOUNT, now_ms).await
 }
 
-impl SignInLimits {
-    /// `Err(seconds to wait)` when this client or this account has tried too often.
-    pub fn check(&self, client: IpAddr, email: &str) -> Result<(), u64> {
-        let clock = governor::clock::DefaultClock::default();
-        let wait = |e: governor::NotUntil<_>| {
-            e.wait_time_from(governor::clock::Clock::now(&clock))
-                .as_secs()
-                .max(1)
-        };
-        self.by_client.check_key(&client).map_err(wait)?;
-        self.by_account
-            .check_key(&email.to_lowercase())
-            .map_err(wait)
+/// Spend one try of `key`'s quota, or say how many seconds until the next one.
+pub async fn take(
+    pool: &Pool,
+    key: &str,
+    quota: Quota,
+    now_ms: i64,
+) -> Result<Result<(), u64>, sqlx::Error> {
+    let tolerance = quota.every_ms * (quota.burst - 1);
+    let allowed: Option<i64> = sqlx::query_scalar(
+        "INSERT INTO rate_limits (key, tat) VALUES ($1, $2 + $3)
+         ON CONFLICT (key) DO UPDATE
+            SET tat = (CASE WHEN rate_limits.tat > $2 THEN rate_limits.tat ELSE $2 END) + $3
+          WHERE rate_limits.tat - $2 <= $4
+         RETURNING tat",
+    )
+    .bind(key)
+    .bind(now_ms)
+    .bind(quota.every_ms)
+    .bind(tolerance)
+    .fetch_optional(pool)
+    .await?;
+    if allowed.is_some() {
+        // Rows whose time has passed say nothing a missing row would not: drop them.
+        sqlx::query("DELETE FROM rate_limits WHERE tat < $1")
+            .bind(now_ms)
+            .execute(pool)
+            .await?;
+        return Ok(Ok(()));
     }
+    let tat: i64 = sqlx::query_scalar("SELECT tat FROM rate_limits WHERE key = $1")
+        .bind(key)
+        .fetch_optional(pool)
+        .await?
+        .unwrap_or(now_ms);
+    let wait_ms = (tat - now_ms - tolerance).max(1);
+    Ok(Err((wait_ms as u64).div_ceil(1000)))
 }
 
 /// The address to limit: `peer`, or, when `peer` is a trusted proxy, the right-most address in
@@ -93,33 +133,5 @@ mod tests {
         );
         assert_eq!(client_ip(proxy, Some("not-an-ip"), &[proxy]), proxy);
         assert_eq!(client_ip(proxy, None, &[proxy]), proxy);
-    }
-
-    #[test]
-    fn an_account_is_limited_whatever_the_client() {
-        let limits = SignInLimits::default();
-        for i in 0..5 {
-            let client = IpAddr::from([10, 0, 0, i]);
-            assert!(limits.check(client, "Ada@Example.com").is_ok());
-        }
-        let wait = limits
-            .check(IpAddr::from([10, 0, 0, 9]), "ada@example.com")
-            .unwrap_err();
-        assert!((1..=60).contains(&wait), "{wait}");
-        assert!(limits
-            .check(IpAddr::from([10, 0, 0, 9]), "other@example.com")
-            .is_ok());
-    }
-
-    #[test]
-    fn a_client_is_limited_whatever_the_account() {
-        let limits = SignInLimits::default();
-        let client = IpAddr::from([192, 0, 2, 1]);
-        for i in 0..20 {
-            assert!(limits
-                .check(client, &format!("user{i}@example.com"))
-                .is_ok());
-        }
-        assert!(limits.check(client, "user99@example.com").is_err());
     }
 }

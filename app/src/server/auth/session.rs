@@ -1,13 +1,13 @@
-//! Server-side sessions (tower-sessions, stored in SQLite): what a session remembers, when it
+//! Server-side sessions (tower-sessions, stored in the app's database: see `store`): what a session remembers, when it
 //! ends, and the cookie it travels in.
+use super::store::DbStore;
 use crate::domain::account::CurrentUser;
 use crate::domain::error::AppError;
+use crate::server::db::Pool;
 use crate::server::{db::users, now_millis};
 use serde::{Deserialize, Serialize};
-use sqlx::SqlitePool;
 use tower_sessions::cookie::{time::Duration, SameSite};
 use tower_sessions::{Expiry, Session, SessionManagerLayer};
-use tower_sessions_sqlx_store::SqliteStore;
 
 const KEY: &str = "signed_in";
 /// A session unused this long ends.
@@ -24,8 +24,8 @@ struct SignedIn {
     at: i64,
 }
 
-pub fn layer(pool: SqlitePool, secure: bool) -> SessionManagerLayer<SqliteStore> {
-    SessionManagerLayer::new(SqliteStore::new(pool))
+pub fn layer(pool: Pool, secure: bool) -> SessionManagerLayer<DbStore> {
+    SessionManagerLayer::new(DbStore::new(pool))
         .with_name(COOKIE_NAME)
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
@@ -41,10 +41,7 @@ fn internal(e: tower_sessions::session::Error) -> AppError {
 
 /// The signed-in user, or None. A session past its absolute timeout, of a deactivated user, or
 /// from before a password change is ended here.
-pub async fn current_user(
-    session: &Session,
-    pool: &SqlitePool,
-) -> Result<Option<CurrentUser>, AppError> {
+pub async fn current_user(session: &Session, pool: &Pool) -> Result<Option<CurrentUser>, AppError> {
     let Some(signed_in) = session.get::<SignedIn>(KEY).await.map_err(internal)? else {
         return Ok(None);
     };

@@ -1,8 +1,8 @@
 //! Writing a validated [`ContentSet`] to the database: new versions only where a file changed.
 use super::files::{load, ContentErrors, ContentSet, ScenarioFile};
+use crate::server::db::Pool;
 use crate::server::db::{self, frameworks, rubric, scenarios};
 use crate::server::markdown;
-use sqlx::SqlitePool;
 use std::collections::HashSet;
 use std::path::Path;
 
@@ -88,7 +88,7 @@ pub fn render(file: &ScenarioFile) -> scenarios::NewScenarioVersion {
 /// Load `dir`, then apply it in one write transaction. Invalid content changes nothing.
 /// A content file whose slug a team's browser-written scenario already has is refused, naming
 /// both: the sync never takes over (or overwrites) an author's scenario.
-pub async fn sync(pool: &SqlitePool, dir: &Path, now: i64) -> Result<SyncReport, SyncError> {
+pub async fn sync(pool: &Pool, dir: &Path, now: i64) -> Result<SyncReport, SyncError> {
     let content = load(dir)?;
     let authored: Vec<String> =
         sqlx::query_scalar("SELECT slug FROM scenarios WHERE origin = 'authored'")
@@ -116,11 +116,7 @@ pub async fn sync(pool: &SqlitePool, dir: &Path, now: i64) -> Result<SyncReport,
 }
 
 /// Apply already-validated content. Running it twice with the same content changes nothing.
-pub async fn apply(
-    pool: &SqlitePool,
-    content: &ContentSet,
-    now: i64,
-) -> Result<SyncReport, sqlx::Error> {
+pub async fn apply(pool: &Pool, content: &ContentSet, now: i64) -> Result<SyncReport, sqlx::Error> {
     let mut report = SyncReport::default();
     let mut tx = db::begin_write(pool).await?;
 

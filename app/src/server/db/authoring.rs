@@ -5,18 +5,19 @@ use crate::domain::library::SectionKind;
 use crate::domain::slug::Slug;
 use crate::domain::taxonomy::{Level, Topic};
 use crate::server::content::{FollowUpDef, KeyPointDef, ScenarioFile};
-use sqlx::{FromRow, SqliteConnection, SqlitePool};
+use crate::server::db::{Backend, Conn, Flag, Pool};
+use sqlx::FromRow;
 
 /// The teams `user` may author for: every team for an admin, the teams they lead otherwise.
 pub async fn teams_for(
-    pool: &SqlitePool,
+    pool: &Pool,
     user: i64,
     is_admin: bool,
 ) -> Result<Vec<(i64, String)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT t.id, t.name FROM teams t
           WHERE $2 OR EXISTS (SELECT 1 FROM team_members m
-                               WHERE m.team_id = t.id AND m.user_id = $1 AND m.is_lead)
+                               WHERE m.team_id = t.id AND m.user_id = $1 AND m.is_lead = 1)
           ORDER BY lower(t.name)",
     )
     .bind(user)
@@ -32,29 +33,26 @@ struct Row {
     team: String,
     version: i64,
     updated_at: i64,
+    #[sqlx(try_from = "Flag")]
     archived: bool,
     forked_from: Option<String>,
 }
 
 /// The scenarios of some teams, archived ones included.
-pub async fn team_scenarios(
-    pool: &SqlitePool,
-    teams: &[i64],
-) -> Result<Vec<AuthoredRow>, sqlx::Error> {
+pub async fn team_scenarios(pool: &Pool, teams: &[i64]) -> Result<Vec<AuthoredRow>, sqlx::Error> {
     let ids = serde_json::to_string(teams).unwrap_or_else(|_| "[]".into());
-    let rows: Vec<Row> = sqlx::query_as(
+    let sql = format!(
         "SELECT s.slug, v.title, t.name AS team, v.version, s.updated_at,
                 s.archived_at IS NOT NULL AS archived, f.slug AS forked_from
            FROM scenarios s
            JOIN teams t ON t.id = s.team_id
            JOIN scenario_versions v ON v.id = s.current_version_id
            LEFT JOIN scenarios f ON f.id = s.forked_from_id
-          WHERE s.team_id IN (SELECT value FROM json_each($1))
+          WHERE s.team_id IN ({})
           ORDER BY lower(t.name), s.archived_at IS NOT NULL, lower(v.title)",
-    )
-    .bind(ids)
-    .fetch_all(pool)
-    .await?;
+        Backend::of(pool).ids_in_json(1)
+    );
+    let rows: Vec<Row> = sqlx::query_as(&sql).bind(ids).fetch_all(pool).await?;
     Ok(rows
         .into_iter()
         .map(|r| AuthoredRow {
@@ -70,7 +68,7 @@ pub async fn team_scenarios(
 }
 
 /// Unarchived built-in scenarios: (slug, title).
-pub async fn builtins(pool: &SqlitePool) -> Result<Vec<(String, String)>, sqlx::Error> {
+pub async fn builtins(pool: &Pool) -> Result<Vec<(String, String)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT s.slug, v.title FROM scenarios s
            JOIN scenario_versions v ON v.id = s.current_version_id
@@ -87,6 +85,7 @@ pub struct Head {
     pub slug: String,
     pub team_id: Option<i64>,
     pub team: Option<String>,
+    #[sqlx(try_from = "Flag")]
     pub archived: bool,
     pub current_version_id: i64,
     pub current_version: i64,
@@ -95,7 +94,7 @@ pub struct Head {
 }
 
 pub async fn head<'c>(
-    db: impl sqlx::SqliteExecutor<'c>,
+    db: impl sqlx::any::AnyExecutor<'c>,
     slug: &str,
 ) -> Result<Option<Head>, sqlx::Error> {
     sqlx::query_as(
@@ -112,10 +111,7 @@ pub async fn head<'c>(
 }
 
 /// Every version of a scenario, newest first: (version id, what the history shows).
-pub async fn versions(
-    pool: &SqlitePool,
-    scenario: i64,
-) -> Result<Vec<(i64, VersionInfo)>, sqlx::Error> {
+pub async fn versions(pool: &Pool, scenario: i64) -> Result<Vec<(i64, VersionInfo)>, sqlx::Error> {
     let rows: Vec<(i64, i64, i64, Option<String>, String)> = sqlx::query_as(
         "SELECT v.id, v.version, v.created_at, u.display_name, v.title
            FROM scenario_versions v LEFT JOIN users u ON u.id = v.author_id
@@ -143,7 +139,7 @@ pub async fn versions(
 /// A stored version as the scenario file it is (`path` empty, `hash` the stored hash): what
 /// the editor, the diff and content packs start from.
 pub async fn stored_file(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     version_id: i64,
 ) -> Result<Option<ScenarioFile>, sqlx::Error> {
     let head: Option<(String, String, String, String, String, String)> = sqlx::query_as(
@@ -221,7 +217,7 @@ pub async fn stored_file(
 }
 
 /// The editor draft of a stored version.
-pub async fn draft_of(pool: &SqlitePool, version_id: i64) -> Result<Option<Draft>, sqlx::Error> {
+pub async fn draft_of(pool: &Pool, version_id: i64) -> Result<Option<Draft>, sqlx::Error> {
     let mut conn = pool.acquire().await?;
     Ok(stored_file(&mut conn, version_id)
         .await?
@@ -230,13 +226,13 @@ pub async fn draft_of(pool: &SqlitePool, version_id: i64) -> Result<Option<Draft
 
 /// A new team-owned scenario (no version yet); None when the slug is taken.
 pub async fn create(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     slug: &str,
     team: i64,
     forked_from: Option<i64>,
     now: i64,
 ) -> Result<Option<i64>, sqlx::Error> {
-    let taken: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM scenarios WHERE slug = $1)")
+    let Flag(taken) = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM scenarios WHERE slug = $1)")
         .bind(slug)
         .fetch_one(&mut *conn)
         .await?;
@@ -257,11 +253,7 @@ pub async fn create(
 }
 
 /// Record who saved a version (the content sync leaves it empty).
-pub async fn set_author(
-    conn: &mut SqliteConnection,
-    version_id: i64,
-    author: i64,
-) -> Result<(), sqlx::Error> {
+pub async fn set_author(conn: &mut Conn, version_id: i64, author: i64) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE scenario_versions SET author_id = $2 WHERE id = $1")
         .bind(version_id)
         .bind(author)
@@ -271,10 +263,7 @@ pub async fn set_author(
 }
 
 /// The latest version number of a scenario.
-pub async fn latest_version(
-    conn: &mut SqliteConnection,
-    scenario: i64,
-) -> Result<i64, sqlx::Error> {
+pub async fn latest_version(conn: &mut Conn, scenario: i64) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
         "SELECT coalesce(max(version), 0) FROM scenario_versions WHERE scenario_id = $1",
     )

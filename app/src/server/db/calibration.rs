@@ -1,44 +1,45 @@
 //! SQL for calibration: exercises, blind ratings, the expert key, the team's statistics' inputs.
 use crate::domain::calibration::{Rating, Scored};
-use sqlx::{FromRow, SqliteConnection, SqlitePool};
+use crate::server::db::{Backend, Conn, Flag, Pool};
+use sqlx::FromRow;
 use std::collections::{BTreeMap, HashMap};
 
 /// Whether `user` is on `team`: None if not, Some(is_lead) if so.
-pub async fn membership(
-    pool: &SqlitePool,
-    team: i64,
-    user: i64,
-) -> Result<Option<bool>, sqlx::Error> {
-    sqlx::query_scalar("SELECT is_lead FROM team_members WHERE team_id = $1 AND user_id = $2")
-        .bind(team)
-        .bind(user)
-        .fetch_optional(pool)
-        .await
+pub async fn membership(pool: &Pool, team: i64, user: i64) -> Result<Option<bool>, sqlx::Error> {
+    let lead: Option<Flag> =
+        sqlx::query_scalar("SELECT is_lead FROM team_members WHERE team_id = $1 AND user_id = $2")
+            .bind(team)
+            .bind(user)
+            .fetch_optional(pool)
+            .await?;
+    Ok(lead.map(bool::from))
 }
 
 /// The teams `user` is on: (id, name, is_lead), by name.
-pub async fn teams_of(
-    pool: &SqlitePool,
-    user: i64,
-) -> Result<Vec<(i64, String, bool)>, sqlx::Error> {
-    sqlx::query_as(
+pub async fn teams_of(pool: &Pool, user: i64) -> Result<Vec<(i64, String, bool)>, sqlx::Error> {
+    let rows: Vec<(i64, String, Flag)> = sqlx::query_as(
         "SELECT t.id, t.name, m.is_lead FROM team_members m JOIN teams t ON t.id = m.team_id
           WHERE m.user_id = $1 ORDER BY lower(t.name)",
     )
     .bind(user)
     .fetch_all(pool)
-    .await
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name, Flag(lead))| (id, name, lead))
+        .collect())
 }
 
 /// Whether scenario `slug` may be used in `team`'s exercises: a built-in, or the team's own.
-pub async fn usable_by_team(pool: &SqlitePool, slug: &str, team: i64) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar(
+pub async fn usable_by_team(pool: &Pool, slug: &str, team: i64) -> Result<bool, sqlx::Error> {
+    let Flag(usable) = sqlx::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM scenarios WHERE slug = $1 AND (team_id IS NULL OR team_id = $2))",
     )
     .bind(slug)
     .bind(team)
     .fetch_one(pool)
-    .await
+    .await?;
+    Ok(usable)
 }
 
 pub struct NewExercise<'a> {
@@ -53,7 +54,7 @@ pub struct NewExercise<'a> {
     pub now: i64,
 }
 
-pub async fn create(conn: &mut SqliteConnection, e: &NewExercise<'_>) -> Result<i64, sqlx::Error> {
+pub async fn create(conn: &mut Conn, e: &NewExercise<'_>) -> Result<i64, sqlx::Error> {
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO calibration_exercises (team_id, scenario_version_id, rubric_version_id, title,
                                             reference_md, source_attempt_id, created_by, created_at)
@@ -96,7 +97,7 @@ pub struct Head {
     pub revealed_at: Option<i64>,
 }
 
-pub async fn head(pool: &SqlitePool, id: i64) -> Result<Option<Head>, sqlx::Error> {
+pub async fn head(pool: &Pool, id: i64) -> Result<Option<Head>, sqlx::Error> {
     sqlx::query_as(
         "SELECT e.id, e.team_id, t.name AS team, e.scenario_version_id, e.rubric_version_id,
                 e.title, e.reference_md, e.created_at, e.revealed_at
@@ -121,10 +122,11 @@ pub struct Row {
     pub revealed_at: Option<i64>,
     pub rated: i64,
     pub members: i64,
+    #[sqlx(try_from = "Flag")]
     pub mine: bool,
 }
 
-pub async fn list_for(pool: &SqlitePool, user: i64) -> Result<Vec<Row>, sqlx::Error> {
+pub async fn list_for(pool: &Pool, user: i64) -> Result<Vec<Row>, sqlx::Error> {
     sqlx::query_as(
         "SELECT e.id, e.team_id, t.name AS team, e.title, v.title AS scenario_title, e.created_at,
                 e.revealed_at,
@@ -143,7 +145,7 @@ pub async fn list_for(pool: &SqlitePool, user: i64) -> Result<Vec<Row>, sqlx::Er
     .await
 }
 
-pub async fn expert(pool: &SqlitePool, exercise: i64) -> Result<BTreeMap<String, u8>, sqlx::Error> {
+pub async fn expert(pool: &Pool, exercise: i64) -> Result<BTreeMap<String, u8>, sqlx::Error> {
     let rows: Vec<(String, i64)> = sqlx::query_as(
         "SELECT dimension_key, score FROM calibration_expert_scores WHERE exercise_id = $1",
     )
@@ -157,7 +159,7 @@ pub async fn expert(pool: &SqlitePool, exercise: i64) -> Result<BTreeMap<String,
 pub const FORMER_MEMBER: &str = "Former member";
 
 /// Every rating of an exercise, in the order submitted.
-pub async fn ratings(pool: &SqlitePool, exercise: i64) -> Result<Vec<Rating>, sqlx::Error> {
+pub async fn ratings(pool: &Pool, exercise: i64) -> Result<Vec<Rating>, sqlx::Error> {
     let heads: Vec<(i64, Option<i64>, Option<String>)> = sqlx::query_as(
         "SELECT r.id, r.rater_id, u.display_name FROM calibration_ratings r
            LEFT JOIN users u ON u.id = r.rater_id
@@ -188,7 +190,7 @@ pub async fn ratings(pool: &SqlitePool, exercise: i64) -> Result<Vec<Rating>, sq
 }
 
 /// Every rater's reasoning that is not empty, in the order submitted (shown after the reveal).
-pub async fn notes(pool: &SqlitePool, exercise: i64) -> Result<Vec<(String, String)>, sqlx::Error> {
+pub async fn notes(pool: &Pool, exercise: i64) -> Result<Vec<(String, String)>, sqlx::Error> {
     let rows: Vec<(Option<String>, String)> = sqlx::query_as(
         "SELECT u.display_name, r.notes_md FROM calibration_ratings r
            LEFT JOIN users u ON u.id = r.rater_id
@@ -205,7 +207,7 @@ pub async fn notes(pool: &SqlitePool, exercise: i64) -> Result<Vec<(String, Stri
 
 /// The asker's own rating: its scores, notes and when it was submitted.
 pub async fn own_rating(
-    pool: &SqlitePool,
+    pool: &Pool,
     exercise: i64,
     rater: i64,
 ) -> Result<Option<(BTreeMap<String, u8>, String, i64)>, sqlx::Error> {
@@ -234,11 +236,8 @@ pub async fn own_rating(
 }
 
 /// Team members' names and whether each has submitted (never their scores).
-pub async fn progress(
-    pool: &SqlitePool,
-    exercise: i64,
-) -> Result<Vec<(String, bool)>, sqlx::Error> {
-    sqlx::query_as(
+pub async fn progress(pool: &Pool, exercise: i64) -> Result<Vec<(String, bool)>, sqlx::Error> {
+    let rows: Vec<(String, Flag)> = sqlx::query_as(
         "SELECT u.display_name,
                 EXISTS (SELECT 1 FROM calibration_ratings r
                          WHERE r.exercise_id = e.id AND r.rater_id = u.id)
@@ -250,7 +249,11 @@ pub async fn progress(
     )
     .bind(exercise)
     .fetch_all(pool)
-    .await
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(name, Flag(done))| (name, done))
+        .collect())
 }
 
 pub enum Submitted {
@@ -262,7 +265,7 @@ pub enum Submitted {
 /// Store a rating, unless the rater has one or the results are out (checked in the same write
 /// transaction, so two tabs submitting at once store one).
 pub async fn submit(
-    pool: &SqlitePool,
+    pool: &Pool,
     exercise: i64,
     rater: i64,
     scores: &BTreeMap<String, u8>,
@@ -270,7 +273,7 @@ pub async fn submit(
     now: i64,
 ) -> Result<Submitted, sqlx::Error> {
     let mut tx = super::begin_write(pool).await?;
-    let (revealed, rated): (bool, bool) = sqlx::query_as(
+    let (Flag(revealed), Flag(rated)) = sqlx::query_as(
         "SELECT revealed_at IS NOT NULL,
                 EXISTS (SELECT 1 FROM calibration_ratings WHERE exercise_id = $1 AND rater_id = $2)
            FROM calibration_exercises WHERE id = $1",
@@ -311,7 +314,7 @@ pub async fn submit(
 }
 
 /// Reveal the results; false if they already were.
-pub async fn reveal(pool: &SqlitePool, exercise: i64, now: i64) -> Result<bool, sqlx::Error> {
+pub async fn reveal(pool: &Pool, exercise: i64, now: i64) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
         "UPDATE calibration_exercises SET revealed_at = $2 WHERE id = $1 AND revealed_at IS NULL",
     )
@@ -323,7 +326,7 @@ pub async fn reveal(pool: &SqlitePool, exercise: i64, now: i64) -> Result<bool, 
 }
 
 /// The team's revealed exercises with their ratings, oldest first.
-pub async fn revealed(pool: &SqlitePool, team: i64) -> Result<Vec<Scored>, sqlx::Error> {
+pub async fn revealed(pool: &Pool, team: i64) -> Result<Vec<Scored>, sqlx::Error> {
     let heads: Vec<(i64, String, i64)> = sqlx::query_as(
         "SELECT id, title, revealed_at FROM calibration_exercises
           WHERE team_id = $1 AND revealed_at IS NOT NULL ORDER BY revealed_at, id",
@@ -337,7 +340,7 @@ pub async fn revealed(pool: &SqlitePool, team: i64) -> Result<Vec<Scored>, sqlx:
     type RaterRow = (i64, Option<i64>, Option<String>, Option<String>);
     let raters: Vec<RaterRow> = sqlx::query_as(
         "SELECT r.exercise_id, r.rater_id, u.display_name,
-                (SELECT group_concat(s.dimension_key || '=' || s.score, ',')
+                (SELECT string_agg(s.dimension_key || '=' || s.score, ',')
                    FROM calibration_rating_scores s WHERE s.rating_id = r.id)
            FROM calibration_exercises e
            JOIN calibration_ratings r ON r.exercise_id = e.id
@@ -372,7 +375,7 @@ pub async fn revealed(pool: &SqlitePool, team: i64) -> Result<Vec<Scored>, sqlx:
 
 /// Mock-session attempts run by a member of `team` that two or more interviewers scored: each
 /// scorer's latest word (their last amendment, or their scorecard). Oldest first.
-pub async fn mock_scored(pool: &SqlitePool, team: i64) -> Result<Vec<Scored>, sqlx::Error> {
+pub async fn mock_scored(pool: &Pool, team: i64) -> Result<Vec<Scored>, sqlx::Error> {
     #[derive(FromRow)]
     struct Card {
         attempt_id: i64,
@@ -395,7 +398,7 @@ pub async fn mock_scored(pool: &SqlitePool, team: i64) -> Result<Vec<Scored>, sq
             AND s.interviewer_id IN (SELECT user_id FROM team_members WHERE team_id = $1)
             AND c.id = (SELECT c2.id FROM scorecards c2
                          WHERE c2.attempt_id = c.attempt_id AND c2.kind = 'interviewer'
-                           AND c2.scorer_id IS c.scorer_id
+                           AND c2.scorer_id IS NOT DISTINCT FROM c.scorer_id
                          ORDER BY c2.submitted_at DESC, c2.id DESC LIMIT 1)
           ORDER BY a.submitted_at, a.id, c.id",
     )
@@ -405,13 +408,12 @@ pub async fn mock_scored(pool: &SqlitePool, team: i64) -> Result<Vec<Scored>, sq
     // Every card's scores in one query, not one per card.
     let ids = serde_json::to_string(&cards.iter().map(|c| c.card_id).collect::<Vec<_>>())
         .unwrap_or_else(|_| "[]".into());
-    let scores: Vec<(i64, String, i64)> = sqlx::query_as(
+    let sql = format!(
         "SELECT scorecard_id, dimension_key, score FROM scorecard_scores
-          WHERE scorecard_id IN (SELECT value FROM json_each($1))",
-    )
-    .bind(ids)
-    .fetch_all(pool)
-    .await?;
+          WHERE scorecard_id IN ({})",
+        Backend::of(pool).ids_in_json(1)
+    );
+    let scores: Vec<(i64, String, i64)> = sqlx::query_as(&sql).bind(ids).fetch_all(pool).await?;
     let mut by_card: HashMap<i64, BTreeMap<String, u8>> = HashMap::new();
     for (card, key, score) in scores {
         by_card.entry(card).or_default().insert(key, score as u8);
@@ -443,13 +445,14 @@ pub struct MemberRow {
     pub user_id: i64,
     pub name: String,
     pub role: String,
+    #[sqlx(try_from = "Flag")]
     pub is_lead: bool,
     pub qualified_at: Option<i64>,
     pub shadowed: i64,
     pub led: i64,
 }
 
-pub async fn members(pool: &SqlitePool, team: i64) -> Result<Vec<MemberRow>, sqlx::Error> {
+pub async fn members(pool: &Pool, team: i64) -> Result<Vec<MemberRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT u.id AS user_id, u.display_name AS name, u.role, m.is_lead, m.qualified_at,
                 (SELECT count(*) FROM mock_shadows s WHERE s.user_id = u.id) AS shadowed,
@@ -465,7 +468,7 @@ pub async fn members(pool: &SqlitePool, team: i64) -> Result<Vec<MemberRow>, sql
 
 /// Confirm (`Some(now)`) or withdraw (`None`) a member's qualification.
 pub async fn set_qualified(
-    pool: &SqlitePool,
+    pool: &Pool,
     team: i64,
     user: i64,
     by: i64,
@@ -486,10 +489,7 @@ pub async fn set_qualified(
 
 /// Mock attempts a lead of `team` may take a reference answer from: run by a team member,
 /// finished, and agreed to by their candidate: (attempt id, label, finished at, scenario version).
-pub async fn sources(
-    pool: &SqlitePool,
-    team: i64,
-) -> Result<Vec<(i64, String, i64, i64)>, sqlx::Error> {
+pub async fn sources(pool: &Pool, team: i64) -> Result<Vec<(i64, String, i64, i64)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT a.id, v.title || ' — ' || coalesce(cu.display_name, s.guest_name, 'Candidate'),
                 a.submitted_at, a.scenario_version_id
@@ -510,7 +510,7 @@ pub async fn sources(
 
 /// The transcript a mock attempt gives as a reference answer: the candidate's written answer
 /// if any, then the interviewers' evidence notes (what the candidate said).
-pub async fn source_transcript(pool: &SqlitePool, attempt: i64) -> Result<String, sqlx::Error> {
+pub async fn source_transcript(pool: &Pool, attempt: i64) -> Result<String, sqlx::Error> {
     let answer: String = sqlx::query_scalar("SELECT answer_md FROM attempts WHERE id = $1")
         .bind(attempt)
         .fetch_one(pool)
@@ -533,7 +533,7 @@ pub async fn source_transcript(pool: &SqlitePool, attempt: i64) -> Result<String
 
 /// Record or withdraw the candidate's consent; only their own, submitted, mock attempts.
 pub async fn set_consent(
-    pool: &SqlitePool,
+    pool: &Pool,
     attempt: i64,
     candidate: i64,
     at: Option<i64>,
@@ -565,7 +565,7 @@ pub struct ExportRow {
     pub expert: Option<i64>,
 }
 
-pub async fn export_rows(pool: &SqlitePool, team: i64) -> Result<Vec<ExportRow>, sqlx::Error> {
+pub async fn export_rows(pool: &Pool, team: i64) -> Result<Vec<ExportRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT e.id AS exercise_id, e.title, s.slug AS scenario, e.revealed_at, r.rater_id,
                 u.display_name AS rater, r.submitted_at, x.dimension_key, x.score,
@@ -598,7 +598,7 @@ pub struct OwnRatingRow {
 }
 
 /// Every rating `rater` submitted, oldest first.
-pub async fn ratings_by(pool: &SqlitePool, rater: i64) -> Result<Vec<OwnRatingRow>, sqlx::Error> {
+pub async fn ratings_by(pool: &Pool, rater: i64) -> Result<Vec<OwnRatingRow>, sqlx::Error> {
     let heads: Vec<(i64, String, String, i64, String)> = sqlx::query_as(
         "SELECT r.id, e.title, t.name, r.submitted_at, r.notes_md
            FROM calibration_ratings r

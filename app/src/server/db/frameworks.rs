@@ -1,12 +1,14 @@
 //! SQL for the general answer frameworks.
 use crate::domain::library::{Framework, FrameworkCard};
-use sqlx::{FromRow, SqliteConnection, SqlitePool};
+use crate::server::db::{Conn, Flag, Pool};
+use sqlx::FromRow;
 
 #[derive(Clone, Debug, FromRow)]
 pub struct ExistingFramework {
     pub id: i64,
     pub slug: String,
     pub content_hash: String,
+    #[sqlx(try_from = "Flag")]
     pub archived: bool,
 }
 
@@ -20,7 +22,7 @@ pub struct FrameworkRecord<'a> {
     pub content_hash: &'a str,
 }
 
-pub async fn existing(conn: &mut SqliteConnection) -> Result<Vec<ExistingFramework>, sqlx::Error> {
+pub async fn existing(conn: &mut Conn) -> Result<Vec<ExistingFramework>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, slug, content_hash, archived_at IS NOT NULL AS archived FROM frameworks",
     )
@@ -29,11 +31,7 @@ pub async fn existing(conn: &mut SqliteConnection) -> Result<Vec<ExistingFramewo
 }
 
 /// Insert a framework, or replace the text of the one with the same slug (and unarchive it).
-pub async fn upsert(
-    conn: &mut SqliteConnection,
-    f: &FrameworkRecord<'_>,
-    now: i64,
-) -> Result<(), sqlx::Error> {
+pub async fn upsert(conn: &mut Conn, f: &FrameworkRecord<'_>, now: i64) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO frameworks (slug, position, title, summary, body_md, body_html, content_hash,
                                  created_at, updated_at)
@@ -57,7 +55,7 @@ pub async fn upsert(
     Ok(())
 }
 
-pub async fn archive(conn: &mut SqliteConnection, id: i64, now: i64) -> Result<(), sqlx::Error> {
+pub async fn archive(conn: &mut Conn, id: i64, now: i64) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE frameworks SET archived_at = $2, updated_at = $2 WHERE id = $1")
         .bind(id)
         .bind(now)
@@ -66,7 +64,7 @@ pub async fn archive(conn: &mut SqliteConnection, id: i64, now: i64) -> Result<(
     Ok(())
 }
 
-pub async fn list(pool: &SqlitePool) -> Result<Vec<FrameworkCard>, sqlx::Error> {
+pub async fn list(pool: &Pool) -> Result<Vec<FrameworkCard>, sqlx::Error> {
     let rows: Vec<(String, String, String)> = sqlx::query_as(
         "SELECT slug, title, summary FROM frameworks
           WHERE archived_at IS NULL ORDER BY position, id",
@@ -83,7 +81,7 @@ pub async fn list(pool: &SqlitePool) -> Result<Vec<FrameworkCard>, sqlx::Error> 
         .collect())
 }
 
-pub async fn get(pool: &SqlitePool, slug: &str) -> Result<Option<Framework>, sqlx::Error> {
+pub async fn get(pool: &Pool, slug: &str) -> Result<Option<Framework>, sqlx::Error> {
     let row: Option<(String, String, String, String)> = sqlx::query_as(
         "SELECT slug, title, summary, body_html FROM frameworks
           WHERE slug = $1 AND archived_at IS NULL",

@@ -1,10 +1,10 @@
 //! SQL for the log of content-pack imports: each import's report, applied or refused.
 use crate::domain::packs::{ImportReport, ImportSummary, ImportView};
-use sqlx::{SqliteConnection, SqlitePool};
+use crate::server::db::{Backend, Conn, Pool};
 
 /// Record an import and its report; its id.
 pub async fn record(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     team: i64,
     user: i64,
     now: i64,
@@ -18,7 +18,7 @@ pub async fn record(
     .bind(team)
     .bind(user)
     .bind(now)
-    .bind(report.applied())
+    .bind(i64::from(report.applied()))
     .bind(json)
     .fetch_one(conn)
     .await
@@ -31,7 +31,7 @@ fn decode(report: &str) -> Result<ImportReport, sqlx::Error> {
 }
 
 /// One import with its report, and the team it went into.
-pub async fn get(pool: &SqlitePool, id: i64) -> Result<Option<(i64, ImportView)>, sqlx::Error> {
+pub async fn get(pool: &Pool, id: i64) -> Result<Option<(i64, ImportView)>, sqlx::Error> {
     let row: Option<Row> = sqlx::query_as(
         "SELECT i.id, i.team_id, t.name, u.display_name, i.created_at, i.report
            FROM pack_imports i JOIN teams t ON t.id = i.team_id
@@ -58,22 +58,24 @@ pub async fn get(pool: &SqlitePool, id: i64) -> Result<Option<(i64, ImportView)>
 
 /// The latest imports into some teams, newest first.
 pub async fn recent(
-    pool: &SqlitePool,
+    pool: &Pool,
     teams: &[i64],
     limit: i64,
 ) -> Result<Vec<ImportSummary>, sqlx::Error> {
     let ids = serde_json::to_string(teams).unwrap_or_else(|_| "[]".into());
-    let rows: Vec<Row> = sqlx::query_as(
+    let sql = format!(
         "SELECT i.id, i.team_id, t.name, u.display_name, i.created_at, i.report
            FROM pack_imports i JOIN teams t ON t.id = i.team_id
            LEFT JOIN users u ON u.id = i.user_id
-          WHERE i.team_id IN (SELECT value FROM json_each($1))
+          WHERE i.team_id IN ({})
           ORDER BY i.created_at DESC, i.id DESC LIMIT $2",
-    )
-    .bind(ids)
-    .bind(limit)
-    .fetch_all(pool)
-    .await?;
+        Backend::of(pool).ids_in_json(1)
+    );
+    let rows: Vec<Row> = sqlx::query_as(&sql)
+        .bind(ids)
+        .bind(limit)
+        .fetch_all(pool)
+        .await?;
     rows.into_iter()
         .map(|(id, _, team, by, created_at, report)| {
             let report = decode(&report)?;

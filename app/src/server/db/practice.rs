@@ -5,8 +5,9 @@ use crate::domain::practice::{
     AttemptRow, HistoryFilter, Mark, ScenarioRef, Scorecard, ScorerKind,
 };
 use crate::domain::taxonomy::Topic;
+use crate::server::db::{Conn, Flag, Pool};
 use crate::server::schedule::ReviewState;
-use sqlx::{FromRow, SqliteConnection, SqlitePool};
+use sqlx::FromRow;
 
 /// A scenario version a new attempt can answer.
 #[derive(Debug, FromRow)]
@@ -18,7 +19,7 @@ pub struct StartTarget {
 /// The version `version` of the (unarchived) scenario `slug`, if both exist and the viewer
 /// may see the scenario (a team's scenarios are its members' only).
 pub async fn start_target(
-    pool: &SqlitePool,
+    pool: &Pool,
     viewer: super::scenarios::Viewer,
     slug: &str,
     version: i64,
@@ -39,7 +40,7 @@ pub async fn start_target(
 
 /// The candidate's unsubmitted attempt at this scenario, if there is one.
 pub async fn open_draft(
-    pool: &SqlitePool,
+    pool: &Pool,
     candidate_id: i64,
     scenario_id: i64,
 ) -> Result<Option<i64>, sqlx::Error> {
@@ -56,7 +57,7 @@ pub async fn open_draft(
 }
 
 pub async fn create(
-    pool: &SqlitePool,
+    pool: &Pool,
     candidate_id: i64,
     version_id: i64,
     time_limit_s: Option<i64>,
@@ -85,6 +86,7 @@ pub struct AttemptCore {
     pub mode: String,
     pub version_id: i64,
     pub scenario_id: i64,
+    #[sqlx(try_from = "Flag")]
     pub is_current: bool,
     pub slug: String,
     pub title: String,
@@ -112,11 +114,11 @@ impl AttemptCore {
     }
 }
 
-pub async fn core(pool: &SqlitePool, id: i64) -> Result<Option<AttemptCore>, sqlx::Error> {
+pub async fn core(pool: &Pool, id: i64) -> Result<Option<AttemptCore>, sqlx::Error> {
     sqlx::query_as(
         "SELECT a.id, a.candidate_id, a.mode, v.id AS version_id, s.id AS scenario_id,
                 (s.current_version_id = v.id) AS is_current, s.slug, v.title, v.version,
-                (SELECT group_concat(t.topic, ',') FROM scenario_version_topics t
+                (SELECT string_agg(t.topic, ',') FROM scenario_version_topics t
                   WHERE t.version_id = v.id) AS topics,
                 v.prompt_html, a.time_limit_s, a.answer_md, a.started_at, a.draft_saved_at,
                 a.submitted_at, a.duration_ms, a.calibration_consent_at
@@ -131,12 +133,7 @@ pub async fn core(pool: &SqlitePool, id: i64) -> Result<Option<AttemptCore>, sql
 }
 
 /// Save the draft of an unsubmitted attempt; false when it was already submitted.
-pub async fn save_draft(
-    pool: &SqlitePool,
-    id: i64,
-    answer: &str,
-    now: i64,
-) -> Result<bool, sqlx::Error> {
+pub async fn save_draft(pool: &Pool, id: i64, answer: &str, now: i64) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
         "UPDATE attempts SET answer_md = $2, draft_saved_at = $3
           WHERE id = $1 AND submitted_at IS NULL",
@@ -150,15 +147,10 @@ pub async fn save_draft(
 }
 
 /// Submit the answer: from now on it never changes. False when it was already submitted.
-pub async fn submit(
-    pool: &SqlitePool,
-    id: i64,
-    answer: &str,
-    now: i64,
-) -> Result<bool, sqlx::Error> {
+pub async fn submit(pool: &Pool, id: i64, answer: &str, now: i64) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
         "UPDATE attempts SET answer_md = $2, draft_saved_at = $3, submitted_at = $3,
-                duration_ms = max(0, $3 - started_at)
+                duration_ms = CASE WHEN $3 > started_at THEN $3 - started_at ELSE 0 END
           WHERE id = $1 AND submitted_at IS NULL",
     )
     .bind(id)
@@ -189,7 +181,7 @@ pub enum ScorecardError {
 }
 
 pub async fn insert_scorecard(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     card: &NewScorecard<'_>,
 ) -> Result<i64, ScorecardError> {
     let id: i64 = sqlx::query_scalar(
@@ -214,7 +206,7 @@ pub async fn insert_scorecard(
 
 /// The scores and marks of scorecard `id`, as the new card holds them.
 pub async fn insert_scores_and_marks(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     id: i64,
     card: &NewScorecard<'_>,
 ) -> Result<(), sqlx::Error> {
@@ -244,7 +236,7 @@ pub async fn insert_scores_and_marks(
 /// The scorecards of an attempt as its candidate sees them (`for_candidate`), or all of them,
 /// oldest first, with dimension names from the rubric version each was scored with.
 pub async fn scorecards(
-    pool: &SqlitePool,
+    pool: &Pool,
     attempt_id: i64,
     for_candidate: bool,
 ) -> Result<Vec<Scorecard>, sqlx::Error> {
@@ -260,7 +252,7 @@ pub async fn scorecards(
           ORDER BY c.submitted_at, c.id",
     )
     .bind(attempt_id)
-    .bind(for_candidate)
+    .bind(i64::from(for_candidate))
     .fetch_all(pool)
     .await?;
     let mut out = Vec::with_capacity(cards.len());
@@ -305,7 +297,7 @@ pub async fn scorecards(
 }
 
 pub async fn review_state(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     user_id: i64,
     scenario_id: i64,
 ) -> Result<Option<ReviewState>, sqlx::Error> {
@@ -321,7 +313,7 @@ pub async fn review_state(
 }
 
 pub async fn due_at(
-    pool: &SqlitePool,
+    pool: &Pool,
     user_id: i64,
     scenario_id: i64,
 ) -> Result<Option<i64>, sqlx::Error> {
@@ -333,7 +325,7 @@ pub async fn due_at(
 }
 
 pub async fn put_review_state(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     user_id: i64,
     scenario_id: i64,
     attempt_id: i64,
@@ -384,7 +376,7 @@ struct Row {
 
 /// The candidate's attempts, newest first, filtered.
 pub async fn rows(
-    pool: &SqlitePool,
+    pool: &Pool,
     candidate_id: i64,
     filter: &HistoryFilter,
     only_open: Option<bool>,
@@ -392,13 +384,13 @@ pub async fn rows(
 ) -> Result<Vec<AttemptRow>, sqlx::Error> {
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT a.id, s.slug, v.title, v.version,
-                (SELECT group_concat(t.topic, ',') FROM scenario_version_topics t
+                (SELECT string_agg(t.topic, ',') FROM scenario_version_topics t
                   WHERE t.version_id = v.id) AS topics,
                 a.started_at, a.submitted_at, a.duration_ms,
-                (SELECT avg(ss.score) FROM scorecards c
+                (SELECT CAST(avg(ss.score) AS DOUBLE PRECISION) FROM scorecards c
                    JOIN scorecard_scores ss ON ss.scorecard_id = c.id
                   WHERE c.attempt_id = a.id AND c.kind = 'self') AS self_mean,
-                (SELECT avg(ss.score) FROM scorecards c
+                (SELECT CAST(avg(ss.score) AS DOUBLE PRECISION) FROM scorecards c
                    JOIN scorecard_scores ss ON ss.scorecard_id = c.id
                   WHERE c.attempt_id = a.id AND c.kind = 'interviewer'
                     AND NOT EXISTS (SELECT 1 FROM scorecards x WHERE x.amends_id = c.id)
@@ -446,14 +438,14 @@ pub async fn rows(
 
 /// Every self-score of the candidate, oldest first: (attempt id, submitted at, dimension, score).
 pub async fn self_scores(
-    pool: &SqlitePool,
+    pool: &Pool,
     candidate_id: i64,
 ) -> Result<Vec<(i64, i64, String, i64)>, sqlx::Error> {
     // One row per scorecard with its scores packed, not one per score: on a busy candidate
     // that is seven times fewer rows through the driver.
     let cards: Vec<(i64, i64, Option<String>)> = sqlx::query_as(
         "SELECT a.id, c.submitted_at,
-                (SELECT group_concat(ss.dimension_key || '=' || ss.score, ',')
+                (SELECT string_agg(ss.dimension_key || '=' || ss.score, ',')
                    FROM scorecard_scores ss WHERE ss.scorecard_id = c.id)
            FROM attempts a
            JOIN scorecards c ON c.attempt_id = a.id AND c.kind = 'self'
@@ -476,7 +468,7 @@ pub async fn self_scores(
 /// Every score in interviewers' scorecards shared with the candidate (amended ones replaced by
 /// their amendment), oldest first: (attempt id, submitted at, dimension, score).
 pub async fn shared_interviewer_scores(
-    pool: &SqlitePool,
+    pool: &Pool,
     candidate_id: i64,
 ) -> Result<Vec<(i64, i64, String, i64)>, sqlx::Error> {
     sqlx::query_as(
@@ -499,14 +491,14 @@ pub async fn shared_interviewer_scores(
 
 /// Self-scored attempts by scenario, oldest first: (scenario id, current topics, self mean).
 pub async fn scored_by_scenario(
-    pool: &SqlitePool,
+    pool: &Pool,
     candidate_id: i64,
 ) -> Result<Vec<(i64, Option<String>, f64)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT s.id,
-                (SELECT group_concat(t.topic, ',') FROM scenario_version_topics t
+                (SELECT string_agg(t.topic, ',') FROM scenario_version_topics t
                   WHERE t.version_id = s.current_version_id) AS topics,
-                (SELECT avg(ss.score) FROM scorecard_scores ss WHERE ss.scorecard_id = c.id)
+                (SELECT CAST(avg(ss.score) AS DOUBLE PRECISION) FROM scorecard_scores ss WHERE ss.scorecard_id = c.id)
            FROM attempts a
            JOIN scorecards c ON c.attempt_id = a.id AND c.kind = 'self'
            JOIN scenario_versions v ON v.id = a.scenario_version_id
@@ -521,7 +513,7 @@ pub async fn scored_by_scenario(
 
 /// Unarchived scenarios the candidate has submitted an answer to, per current topic.
 pub async fn attempted_by_topic(
-    pool: &SqlitePool,
+    pool: &Pool,
     candidate_id: i64,
 ) -> Result<Vec<(String, i64)>, sqlx::Error> {
     sqlx::query_as(
@@ -538,7 +530,7 @@ pub async fn attempted_by_topic(
     .await
 }
 
-pub async fn attempted_count(pool: &SqlitePool, candidate_id: i64) -> Result<i64, sqlx::Error> {
+pub async fn attempted_count(pool: &Pool, candidate_id: i64) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
         "SELECT count(DISTINCT v.scenario_id)
            FROM attempts a
@@ -559,17 +551,15 @@ pub struct Schedulable {
     pub version: i64,
     pub topics: Option<String>,
     pub due_at: Option<i64>,
+    #[sqlx(try_from = "Flag")]
     pub attempted: bool,
 }
 
 /// Every unarchived scenario in library order, with the candidate's review state.
-pub async fn schedulable(
-    pool: &SqlitePool,
-    candidate_id: i64,
-) -> Result<Vec<Schedulable>, sqlx::Error> {
+pub async fn schedulable(pool: &Pool, candidate_id: i64) -> Result<Vec<Schedulable>, sqlx::Error> {
     sqlx::query_as(
         "SELECT s.slug, v.title, v.version,
-                (SELECT group_concat(t.topic, ',') FROM scenario_version_topics t
+                (SELECT string_agg(t.topic, ',') FROM scenario_version_topics t
                   WHERE t.version_id = v.id) AS topics,
                 r.due_at,
                 EXISTS (SELECT 1 FROM attempts a JOIN scenario_versions av
@@ -601,10 +591,7 @@ pub struct ExportRow {
     pub answer_md: String,
 }
 
-pub async fn export_rows(
-    pool: &SqlitePool,
-    candidate_id: i64,
-) -> Result<Vec<ExportRow>, sqlx::Error> {
+pub async fn export_rows(pool: &Pool, candidate_id: i64) -> Result<Vec<ExportRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT a.id, s.slug, v.title, v.version, a.mode, a.time_limit_s, a.started_at,
                 a.submitted_at, a.duration_ms, a.answer_md

@@ -1,6 +1,7 @@
 //! SQL for the scoring rubric and its versions.
 use crate::domain::library::{Recommendation, Rubric, RubricDimension};
-use sqlx::{FromRow, SqliteConnection, SqlitePool};
+use crate::server::db::{Conn, Pool};
+use sqlx::FromRow;
 
 #[derive(FromRow)]
 struct DimensionRow {
@@ -14,7 +15,7 @@ struct DimensionRow {
 }
 
 /// The content hash of the current (newest) rubric version, if there is one.
-pub async fn current_hash(conn: &mut SqliteConnection) -> Result<Option<String>, sqlx::Error> {
+pub async fn current_hash(conn: &mut Conn) -> Result<Option<String>, sqlx::Error> {
     sqlx::query_scalar("SELECT content_hash FROM rubric_versions ORDER BY id DESC LIMIT 1")
         .fetch_optional(conn)
         .await
@@ -22,7 +23,7 @@ pub async fn current_hash(conn: &mut SqliteConnection) -> Result<Option<String>,
 
 /// Store a new rubric version, which becomes the current one.
 pub async fn add_version(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     content_hash: &str,
     name: &str,
     description: &str,
@@ -76,7 +77,7 @@ pub async fn add_version(
 }
 
 /// The current rubric with every dimension and recommendation, in order.
-pub async fn current(pool: &SqlitePool) -> Result<Option<Rubric>, sqlx::Error> {
+pub async fn current(pool: &Pool) -> Result<Option<Rubric>, sqlx::Error> {
     let head: Option<(i64, String, String)> = sqlx::query_as(
         "SELECT id, name, description FROM rubric_versions ORDER BY id DESC LIMIT 1",
     )
@@ -111,7 +112,7 @@ pub async fn current(pool: &SqlitePool) -> Result<Option<Rubric>, sqlx::Error> {
 
 /// The dimensions of one rubric version, in order (scorecards name the version they used).
 pub async fn dimensions(
-    pool: &SqlitePool,
+    pool: &Pool,
     rubric_version_id: i64,
 ) -> Result<Vec<RubricDimension>, sqlx::Error> {
     let dims: Vec<DimensionRow> = sqlx::query_as(

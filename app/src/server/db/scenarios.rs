@@ -4,7 +4,8 @@ use crate::domain::library::{
 };
 use crate::domain::search::SearchQuery;
 use crate::domain::taxonomy::{Level, Topic};
-use sqlx::{FromRow, SqliteConnection, SqlitePool};
+use crate::server::db::{Backend, Conn, Flag, Pool};
+use sqlx::FromRow;
 
 /// Everything one new scenario version stores, Markdown already rendered.
 #[derive(Clone, Debug)]
@@ -34,13 +35,12 @@ pub struct ExistingScenario {
     pub id: i64,
     pub slug: String,
     pub current_hash: Option<String>,
+    #[sqlx(try_from = "Flag")]
     pub archived: bool,
     pub latest_version: i64,
 }
 
-pub async fn builtin_scenarios(
-    conn: &mut SqliteConnection,
-) -> Result<Vec<ExistingScenario>, sqlx::Error> {
+pub async fn builtin_scenarios(conn: &mut Conn) -> Result<Vec<ExistingScenario>, sqlx::Error> {
     sqlx::query_as(
         "SELECT s.id, s.slug, v.content_hash AS current_hash,
                 s.archived_at IS NOT NULL AS archived,
@@ -54,11 +54,7 @@ pub async fn builtin_scenarios(
     .await
 }
 
-pub async fn insert_builtin(
-    conn: &mut SqliteConnection,
-    slug: &str,
-    now: i64,
-) -> Result<i64, sqlx::Error> {
+pub async fn insert_builtin(conn: &mut Conn, slug: &str, now: i64) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
         "INSERT INTO scenarios (slug, origin, created_at, updated_at)
          VALUES ($1, 'builtin', $2, $2) RETURNING id",
@@ -71,7 +67,7 @@ pub async fn insert_builtin(
 
 /// Store version `version` of scenario `scenario_id`, make it current, and index it for search.
 pub async fn add_version(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     scenario_id: i64,
     version: i64,
     new: &NewScenarioVersion,
@@ -171,7 +167,7 @@ pub async fn add_version(
 }
 
 pub async fn set_archived(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     scenario_id: i64,
     archived: bool,
     now: i64,
@@ -265,13 +261,13 @@ fn visible(n: usize) -> String {
 /// filter, best match first when searching, library order otherwise (built-ins first). The one
 /// place full-text search is done.
 pub async fn list(
-    pool: &SqlitePool,
+    pool: &Pool,
     viewer: Viewer,
     filter: &LibraryFilter,
     search: Option<&SearchQuery>,
 ) -> Result<Vec<ScenarioCard>, sqlx::Error> {
     const COLUMNS: &str = "s.slug, v.title, v.summary, v.level,
-        (SELECT group_concat(t.topic, ',') FROM scenario_version_topics t
+        (SELECT string_agg(t.topic, ',') FROM scenario_version_topics t
           WHERE t.version_id = v.id) AS topics";
     const FILTERS: &str = "s.archived_at IS NULL
         AND ($1 IS NULL OR EXISTS (SELECT 1 FROM scenario_version_topics t
@@ -279,8 +275,8 @@ pub async fn list(
         AND ($2 IS NULL OR v.level = $2)";
     let topic = filter.topic.map(Topic::key);
     let level = filter.level.map(Level::key);
-    let rows: Vec<CardRow> = match search {
-        Some(q) => {
+    let rows: Vec<CardRow> = match (search, Backend::of(pool)) {
+        (Some(q), Backend::Sqlite) => {
             let sql = format!(
                 "SELECT {COLUMNS},
                         snippet(scenario_search, -1, char(57344), char(57345), '…', 14) AS excerpt
@@ -299,7 +295,37 @@ pub async fn list(
                 .fetch_all(pool)
                 .await?
         }
-        None => {
+        // The same weights as bm25's above (title, summary, prompt, answer key), through the
+        // GIN-indexed tsvector; the excerpt from the text the words were found in.
+        (Some(q), Backend::Postgres) => {
+            let sql = format!(
+                "SELECT {COLUMNS},
+                        ts_headline('english',
+                            concat_ws(' ', scenario_search.summary, scenario_search.prompt,
+                                      scenario_search.answer_key),
+                            q, $5) AS excerpt
+                   FROM scenario_search
+                   JOIN scenarios s ON s.id = scenario_search.rowid
+                   JOIN scenario_versions v ON v.id = s.current_version_id
+                  CROSS JOIN to_tsquery('english', $3) AS q
+                  WHERE scenario_search.document @@ q AND {FILTERS} AND {}
+                  ORDER BY ts_rank('{{0.1, 0.2, 0.4, 1.0}}', scenario_search.document, q) DESC,
+                           s.id",
+                visible(4)
+            );
+            sqlx::query_as(&sql)
+                .bind(topic)
+                .bind(level)
+                .bind(q.to_tsquery())
+                .bind(viewer.0)
+                .bind(format!(
+                    "StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=14, MinWords=6, \
+                     MaxFragments=1, FragmentDelimiter=…"
+                ))
+                .fetch_all(pool)
+                .await?
+        }
+        (None, _) => {
             let sql = format!(
                 "SELECT {COLUMNS}, NULL AS excerpt
                    FROM scenarios s
@@ -320,7 +346,7 @@ pub async fn list(
 }
 
 /// Unarchived scenarios in the library, as the viewer sees it.
-pub async fn count(pool: &SqlitePool, viewer: Viewer) -> Result<i64, sqlx::Error> {
+pub async fn count(pool: &Pool, viewer: Viewer) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(&format!(
         "SELECT count(*) FROM scenarios s
           WHERE s.archived_at IS NULL AND s.current_version_id IS NOT NULL AND {}",
@@ -332,10 +358,7 @@ pub async fn count(pool: &SqlitePool, viewer: Viewer) -> Result<i64, sqlx::Error
 }
 
 /// Unarchived scenarios the viewer sees, per topic, for every topic that has any.
-pub async fn count_by_topic(
-    pool: &SqlitePool,
-    viewer: Viewer,
-) -> Result<Vec<(Topic, i64)>, sqlx::Error> {
+pub async fn count_by_topic(pool: &Pool, viewer: Viewer) -> Result<Vec<(Topic, i64)>, sqlx::Error> {
     let rows: Vec<(String, i64)> = sqlx::query_as(&format!(
         "SELECT t.topic, count(*) FROM scenarios s
            JOIN scenario_version_topics t ON t.version_id = s.current_version_id
@@ -368,7 +391,7 @@ struct VersionRow {
 
 /// The current version of an unarchived scenario the viewer may see, with its whole answer key.
 pub async fn get(
-    pool: &SqlitePool,
+    pool: &Pool,
     viewer: Viewer,
     slug: &str,
 ) -> Result<Option<ScenarioDetail>, sqlx::Error> {
@@ -390,12 +413,12 @@ pub async fn get(
 
 /// One version of a scenario by its id, current or not (attempts point at the one answered).
 pub async fn get_version(
-    pool: &SqlitePool,
+    pool: &Pool,
     version_id: i64,
 ) -> Result<Option<ScenarioDetail>, sqlx::Error> {
     let row: Option<VersionRow> = sqlx::query_as(
         "SELECT v.id, s.slug, v.version, v.title, v.summary, v.level, v.prompt_html,
-                (SELECT group_concat(t.topic, ',') FROM scenario_version_topics t
+                (SELECT string_agg(t.topic, ',') FROM scenario_version_topics t
                   WHERE t.version_id = v.id) AS topics
            FROM scenario_versions v
            JOIN scenarios s ON s.id = v.scenario_id

@@ -2,7 +2,8 @@
 //! reveals and ticks, shadows, and the interviewers' scorecards.
 use crate::domain::practice::{DimensionScore, Mark, Scorecard, ScorerKind};
 use crate::domain::session::{SessionRow, SessionStatus};
-use sqlx::{FromRow, SqliteConnection, SqlitePool};
+use crate::server::db::{Conn, Flag, Pool};
+use sqlx::FromRow;
 
 pub struct NewSession<'a> {
     pub interviewer_id: i64,
@@ -17,7 +18,7 @@ pub struct NewSession<'a> {
 }
 
 /// Create the session, one mock attempt per scenario, and its shadows, in one transaction.
-pub async fn create(conn: &mut SqliteConnection, s: &NewSession<'_>) -> Result<i64, sqlx::Error> {
+pub async fn create(conn: &mut Conn, s: &NewSession<'_>) -> Result<i64, sqlx::Error> {
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO mock_sessions (interviewer_id, candidate_id, guest_name, guest_email, token,
                                     planned_minutes, status, created_at)
@@ -92,28 +93,29 @@ const HEAD: &str = "SELECT m.id, m.interviewer_id, m.candidate_id,
         m.planned_minutes, m.current_position, m.status, m.notes_md, m.revision, m.created_at
    FROM mock_sessions m LEFT JOIN users u ON u.id = m.candidate_id";
 
-pub async fn head(pool: &SqlitePool, id: i64) -> Result<Option<SessionHead>, sqlx::Error> {
+pub async fn head(pool: &Pool, id: i64) -> Result<Option<SessionHead>, sqlx::Error> {
     sqlx::query_as(&format!("{HEAD} WHERE m.id = $1"))
         .bind(id)
         .fetch_optional(pool)
         .await
 }
 
-pub async fn by_token(pool: &SqlitePool, token: &str) -> Result<Option<SessionHead>, sqlx::Error> {
+pub async fn by_token(pool: &Pool, token: &str) -> Result<Option<SessionHead>, sqlx::Error> {
     sqlx::query_as(&format!("{HEAD} WHERE m.token = $1"))
         .bind(token)
         .fetch_optional(pool)
         .await
 }
 
-pub async fn is_shadow(pool: &SqlitePool, session: i64, user: i64) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar(
+pub async fn is_shadow(pool: &Pool, session: i64, user: i64) -> Result<bool, sqlx::Error> {
+    let Flag(shadow) = sqlx::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM mock_shadows WHERE session_id = $1 AND user_id = $2)",
     )
     .bind(session)
     .bind(user)
     .fetch_one(pool)
-    .await
+    .await?;
+    Ok(shadow)
 }
 
 #[derive(Clone, Debug, FromRow)]
@@ -128,7 +130,7 @@ pub struct Item {
     pub scorecards: i64,
 }
 
-pub async fn items(pool: &SqlitePool, session: i64) -> Result<Vec<Item>, sqlx::Error> {
+pub async fn items(pool: &Pool, session: i64) -> Result<Vec<Item>, sqlx::Error> {
     sqlx::query_as(
         "SELECT i.id, i.position, i.attempt_id, v.id AS version_id, v.title, i.started_at,
                 i.shared_at,
@@ -145,7 +147,7 @@ pub async fn items(pool: &SqlitePool, session: i64) -> Result<Vec<Item>, sqlx::E
 }
 
 /// Positions of the follow-ups revealed on an item, in the order they were revealed.
-pub async fn reveals(pool: &SqlitePool, item: i64) -> Result<Vec<i64>, sqlx::Error> {
+pub async fn reveals(pool: &Pool, item: i64) -> Result<Vec<i64>, sqlx::Error> {
     sqlx::query_scalar(
         "SELECT follow_up FROM mock_reveals WHERE item_id = $1 ORDER BY revealed_at, follow_up",
     )
@@ -154,7 +156,7 @@ pub async fn reveals(pool: &SqlitePool, item: i64) -> Result<Vec<i64>, sqlx::Err
     .await
 }
 
-pub async fn marks(pool: &SqlitePool, item: i64) -> Result<Vec<(String, String)>, sqlx::Error> {
+pub async fn marks(pool: &Pool, item: i64) -> Result<Vec<(String, String)>, sqlx::Error> {
     sqlx::query_as("SELECT key_point_key, mark FROM mock_marks WHERE item_id = $1")
         .bind(item)
         .fetch_all(pool)
@@ -162,7 +164,7 @@ pub async fn marks(pool: &SqlitePool, item: i64) -> Result<Vec<(String, String)>
 }
 
 pub async fn set_mark(
-    pool: &SqlitePool,
+    pool: &Pool,
     item: i64,
     key: &str,
     mark: Option<Mark>,
@@ -195,7 +197,7 @@ pub async fn set_mark(
 }
 
 /// Raise the revision the candidate screen follows; returns the new one.
-async fn bump(conn: &mut SqliteConnection, session: i64) -> Result<i64, sqlx::Error> {
+async fn bump(conn: &mut Conn, session: i64) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
         "UPDATE mock_sessions SET revision = revision + 1 WHERE id = $1 RETURNING revision",
     )
@@ -206,7 +208,7 @@ async fn bump(conn: &mut SqliteConnection, session: i64) -> Result<i64, sqlx::Er
 
 /// Reveal a follow-up (again is a no-op); returns the session's new revision.
 pub async fn reveal(
-    pool: &SqlitePool,
+    pool: &Pool,
     session: i64,
     item: i64,
     follow_up: i64,
@@ -227,7 +229,7 @@ pub async fn reveal(
     Ok(revision)
 }
 
-pub async fn set_notes(pool: &SqlitePool, session: i64, notes: &str) -> Result<bool, sqlx::Error> {
+pub async fn set_notes(pool: &Pool, session: i64, notes: &str) -> Result<bool, sqlx::Error> {
     let done =
         sqlx::query("UPDATE mock_sessions SET notes_md = $2 WHERE id = $1 AND status = 'live'")
             .bind(session)
@@ -238,12 +240,7 @@ pub async fn set_notes(pool: &SqlitePool, session: i64, notes: &str) -> Result<b
 }
 
 /// Put scenario `position` on screen; its clock starts the first time.
-pub async fn go_to(
-    pool: &SqlitePool,
-    session: i64,
-    position: i64,
-    now: i64,
-) -> Result<i64, sqlx::Error> {
+pub async fn go_to(pool: &Pool, session: i64, position: i64, now: i64) -> Result<i64, sqlx::Error> {
     let mut tx = super::begin_write(pool).await?;
     sqlx::query("UPDATE mock_sessions SET current_position = $2 WHERE id = $1")
         .bind(session)
@@ -265,7 +262,7 @@ pub async fn go_to(
 }
 
 /// End the session: the join link stops working and each scenario's attempt is closed.
-pub async fn end(pool: &SqlitePool, session: i64, now: i64) -> Result<i64, sqlx::Error> {
+pub async fn end(pool: &Pool, session: i64, now: i64) -> Result<i64, sqlx::Error> {
     let mut tx = super::begin_write(pool).await?;
     sqlx::query("UPDATE mock_sessions SET status = 'ended', ended_at = $2 WHERE id = $1")
         .bind(session)
@@ -274,9 +271,9 @@ pub async fn end(pool: &SqlitePool, session: i64, now: i64) -> Result<i64, sqlx:
         .await?;
     sqlx::query(
         "UPDATE attempts SET submitted_at = $2,
-                duration_ms = max(0, $2 - coalesce(
+                duration_ms = (SELECT CASE WHEN d > 0 THEN d ELSE 0 END FROM (SELECT $2 - coalesce(
                     (SELECT i.started_at FROM mock_session_items i WHERE i.attempt_id = attempts.id),
-                    started_at))
+                    started_at) AS d) AS elapsed)
           WHERE submitted_at IS NULL
             AND id IN (SELECT attempt_id FROM mock_session_items WHERE session_id = $1)",
     )
@@ -290,8 +287,8 @@ pub async fn end(pool: &SqlitePool, session: i64, now: i64) -> Result<i64, sqlx:
 }
 
 /// Sessions the user runs or shadows, newest first.
-pub async fn list_for(pool: &SqlitePool, user: i64) -> Result<Vec<SessionRow>, sqlx::Error> {
-    let rows: Vec<(i64, String, String, i64, i64, bool)> = sqlx::query_as(
+pub async fn list_for(pool: &Pool, user: i64) -> Result<Vec<SessionRow>, sqlx::Error> {
+    let rows: Vec<(i64, String, String, i64, i64, Flag)> = sqlx::query_as(
         "SELECT m.id, coalesce(u.display_name, m.guest_name, 'Candidate'), m.status, m.created_at,
                 (SELECT count(*) FROM mock_session_items i WHERE i.session_id = m.id),
                 m.interviewer_id <> $1
@@ -306,7 +303,7 @@ pub async fn list_for(pool: &SqlitePool, user: i64) -> Result<Vec<SessionRow>, s
     Ok(rows
         .into_iter()
         .map(
-            |(id, candidate, status, created_at, scenarios, shadowing)| SessionRow {
+            |(id, candidate, status, created_at, scenarios, Flag(shadowing))| SessionRow {
                 id,
                 candidate,
                 status: SessionStatus::parse(&status),
@@ -347,10 +344,7 @@ struct CardHead {
 }
 
 /// The interviewer scorecards of an attempt, oldest first (amendments after what they amend).
-pub async fn interviewer_cards(
-    pool: &SqlitePool,
-    attempt: i64,
-) -> Result<Vec<CardRow>, sqlx::Error> {
+pub async fn interviewer_cards(pool: &Pool, attempt: i64) -> Result<Vec<CardRow>, sqlx::Error> {
     let heads: Vec<CardHead> = sqlx::query_as(
         "SELECT c.id, c.scorer_id, u.display_name AS scorer, c.recommendation, c.target_level,
                 c.feedback_md, c.notes_md, c.amends_id, c.amend_reason, c.submitted_at
@@ -418,7 +412,7 @@ pub struct InterviewerCard<'a> {
 
 /// Store an interviewer scorecard (new, or an amendment) with its scores and marks.
 pub async fn insert_interviewer_card(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     card: &super::practice::NewScorecard<'_>,
     extra: &InterviewerCard<'_>,
 ) -> Result<i64, sqlx::Error> {
@@ -445,17 +439,14 @@ pub async fn insert_interviewer_card(
 }
 
 /// Whether `scorer` has submitted a scorecard (not counting amendments) for `attempt`.
-pub async fn has_scored(
-    conn: &mut SqliteConnection,
-    attempt: i64,
-    scorer: i64,
-) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar(
+pub async fn has_scored(conn: &mut Conn, attempt: i64, scorer: i64) -> Result<bool, sqlx::Error> {
+    let Flag(scored) = sqlx::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM scorecards WHERE attempt_id = $1 AND scorer_id = $2
                            AND kind = 'interviewer' AND amends_id IS NULL)",
     )
     .bind(attempt)
     .bind(scorer)
     .fetch_one(conn)
-    .await
+    .await?;
+    Ok(scored)
 }

@@ -1,6 +1,7 @@
 //! SQL for teams and their members.
 use crate::domain::account::{Role, Team, TeamMember};
-use sqlx::{FromRow, SqlitePool};
+use crate::server::db::{Flag, Pool};
+use sqlx::{any::AnyExecutor, FromRow};
 
 #[derive(Debug, thiserror::Error)]
 pub enum TeamError {
@@ -10,11 +11,11 @@ pub enum TeamError {
     Db(#[from] sqlx::Error),
 }
 
-pub async fn create(pool: &SqlitePool, name: &str, now: i64) -> Result<i64, TeamError> {
+pub async fn create(db: impl AnyExecutor<'_>, name: &str, now: i64) -> Result<i64, TeamError> {
     sqlx::query_scalar("INSERT INTO teams (name, created_at) VALUES ($1, $2) RETURNING id")
         .bind(name)
         .bind(now)
-        .fetch_one(pool)
+        .fetch_one(db)
         .await
         .map_err(|e| match e {
             sqlx::Error::Database(ref d) if d.is_unique_violation() => TeamError::NameTaken,
@@ -29,11 +30,12 @@ struct MemberRow {
     display_name: String,
     email: String,
     role: String,
+    #[sqlx(try_from = "Flag")]
     is_lead: bool,
 }
 
 /// Every team with its members, leads first (two queries, whatever the number of teams).
-pub async fn list(pool: &SqlitePool) -> Result<Vec<Team>, sqlx::Error> {
+pub async fn list(pool: &Pool) -> Result<Vec<Team>, sqlx::Error> {
     let teams: Vec<(i64, String)> =
         sqlx::query_as("SELECT id, name FROM teams ORDER BY lower(name)")
             .fetch_all(pool)
@@ -65,16 +67,17 @@ pub async fn list(pool: &SqlitePool) -> Result<Vec<Team>, sqlx::Error> {
         .collect())
 }
 
-pub async fn exists(pool: &SqlitePool, team_id: i64) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar("SELECT count(*) > 0 FROM teams WHERE id = $1")
+pub async fn exists(pool: &Pool, team_id: i64) -> Result<bool, sqlx::Error> {
+    let Flag(exists) = sqlx::query_scalar("SELECT count(*) > 0 FROM teams WHERE id = $1")
         .bind(team_id)
         .fetch_one(pool)
-        .await
+        .await?;
+    Ok(exists)
 }
 
 /// Add a member, or change whether an existing member leads the team.
 pub async fn put_member(
-    pool: &SqlitePool,
+    db: impl AnyExecutor<'_>,
     team_id: i64,
     user_id: i64,
     is_lead: bool,
@@ -86,18 +89,14 @@ pub async fn put_member(
     )
     .bind(team_id)
     .bind(user_id)
-    .bind(is_lead)
+    .bind(i64::from(is_lead))
     .bind(now)
-    .execute(pool)
+    .execute(db)
     .await?;
     Ok(())
 }
 
-pub async fn remove_member(
-    pool: &SqlitePool,
-    team_id: i64,
-    user_id: i64,
-) -> Result<(), sqlx::Error> {
+pub async fn remove_member(pool: &Pool, team_id: i64, user_id: i64) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM team_members WHERE team_id = $1 AND user_id = $2")
         .bind(team_id)
         .bind(user_id)
@@ -107,15 +106,16 @@ pub async fn remove_member(
 }
 
 /// Names of the teams `user_id` belongs to (for the data export).
-pub async fn names_for_user(
-    pool: &SqlitePool,
-    user_id: i64,
-) -> Result<Vec<(String, bool)>, sqlx::Error> {
-    sqlx::query_as(
+pub async fn names_for_user(pool: &Pool, user_id: i64) -> Result<Vec<(String, bool)>, sqlx::Error> {
+    let rows: Vec<(String, Flag)> = sqlx::query_as(
         "SELECT t.name, m.is_lead FROM team_members m JOIN teams t ON t.id = m.team_id
           WHERE m.user_id = $1 ORDER BY lower(t.name)",
     )
     .bind(user_id)
     .fetch_all(pool)
-    .await
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(name, Flag(lead))| (name, lead))
+        .collect())
 }

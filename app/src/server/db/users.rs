@@ -1,6 +1,7 @@
 //! SQL for user accounts.
 use crate::domain::account::{CurrentUser, Role, UserSummary};
-use sqlx::{FromRow, SqliteExecutor, SqlitePool};
+use crate::server::db::{Flag, Pool};
+use sqlx::{any::AnyExecutor, FromRow};
 
 #[derive(Debug, thiserror::Error)]
 pub enum CreateUserError {
@@ -18,7 +19,7 @@ pub struct NewUser<'a> {
 }
 
 pub async fn create(
-    db: impl SqliteExecutor<'_>,
+    db: impl AnyExecutor<'_>,
     user: &NewUser<'_>,
     now: i64,
 ) -> Result<i64, CreateUserError> {
@@ -45,14 +46,12 @@ pub async fn create(
 pub struct Credentials {
     pub id: i64,
     pub password_hash: String,
+    #[sqlx(try_from = "Flag")]
     pub active: bool,
     pub session_epoch: i64,
 }
 
-pub async fn credentials(
-    pool: &SqlitePool,
-    email: &str,
-) -> Result<Option<Credentials>, sqlx::Error> {
+pub async fn credentials(pool: &Pool, email: &str) -> Result<Option<Credentials>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, password_hash, active, session_epoch FROM users WHERE lower(email) = lower($1)",
     )
@@ -61,7 +60,7 @@ pub async fn credentials(
     .await
 }
 
-pub async fn password_hash(pool: &SqlitePool, id: i64) -> Result<Option<String>, sqlx::Error> {
+pub async fn password_hash(pool: &Pool, id: i64) -> Result<Option<String>, sqlx::Error> {
     sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
         .bind(id)
         .fetch_optional(pool)
@@ -74,6 +73,7 @@ struct UserRow {
     email: String,
     display_name: String,
     role: String,
+    #[sqlx(try_from = "Flag")]
     active: bool,
     created_at: i64,
 }
@@ -93,7 +93,7 @@ const USER_COLUMNS: &str = "id, email, display_name, role, active, created_at";
 
 /// The user a session points at, if the account is still active and the session's epoch current.
 pub async fn for_session(
-    pool: &SqlitePool,
+    pool: &Pool,
     id: i64,
     epoch: i64,
 ) -> Result<Option<CurrentUser>, sqlx::Error> {
@@ -110,7 +110,7 @@ pub async fn for_session(
 /// Replace the password and raise the session epoch (ending every other session); returns the
 /// new epoch for the session that made the change.
 pub async fn set_password(
-    pool: &SqlitePool,
+    pool: &Pool,
     id: i64,
     password_hash: &str,
     now: i64,
@@ -126,7 +126,7 @@ pub async fn set_password(
     .await
 }
 
-pub async fn list(pool: &SqlitePool) -> Result<Vec<UserSummary>, sqlx::Error> {
+pub async fn list(pool: &Pool) -> Result<Vec<UserSummary>, sqlx::Error> {
     let rows: Vec<UserRow> = sqlx::query_as(&format!(
         "SELECT {USER_COLUMNS} FROM users ORDER BY lower(display_name), id"
     ))
@@ -142,7 +142,7 @@ pub async fn list(pool: &SqlitePool) -> Result<Vec<UserSummary>, sqlx::Error> {
         .collect())
 }
 
-pub async fn get(pool: &SqlitePool, id: i64) -> Result<Option<UserSummary>, sqlx::Error> {
+pub async fn get(pool: &Pool, id: i64) -> Result<Option<UserSummary>, sqlx::Error> {
     let row: Option<UserRow> =
         sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
             .bind(id)
@@ -157,7 +157,7 @@ pub async fn get(pool: &SqlitePool, id: i64) -> Result<Option<UserSummary>, sqlx
 
 /// Change role and active flag; deactivating also raises the epoch, ending the user's sessions.
 pub async fn update_access(
-    pool: &SqlitePool,
+    pool: &Pool,
     id: i64,
     role: Role,
     active: bool,
@@ -165,32 +165,32 @@ pub async fn update_access(
 ) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
         "UPDATE users SET role = $2, active = $3,
-                session_epoch = session_epoch + CASE WHEN $3 THEN 0 ELSE 1 END, updated_at = $4
+                session_epoch = session_epoch + CASE WHEN $3 = 1 THEN 0 ELSE 1 END, updated_at = $4
           WHERE id = $1",
     )
     .bind(id)
     .bind(role.key())
-    .bind(active)
+    .bind(i64::from(active))
     .bind(now)
     .execute(pool)
     .await?;
     Ok(done.rows_affected() == 1)
 }
 
-pub async fn count_active_admins(pool: &SqlitePool) -> Result<i64, sqlx::Error> {
+pub async fn count_active_admins(pool: &Pool) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar("SELECT count(*) FROM users WHERE role = 'admin' AND active = 1")
         .fetch_one(pool)
         .await
 }
 
-pub async fn count(pool: &SqlitePool) -> Result<i64, sqlx::Error> {
+pub async fn count(db: impl AnyExecutor<'_>) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar("SELECT count(*) FROM users")
-        .fetch_one(pool)
+        .fetch_one(db)
         .await
 }
 
 /// Delete the account; team memberships go with it (ON DELETE CASCADE).
-pub async fn delete(pool: &SqlitePool, id: i64) -> Result<(), sqlx::Error> {
+pub async fn delete(pool: &Pool, id: i64) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM users WHERE id = $1")
         .bind(id)
         .execute(pool)
