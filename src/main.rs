@@ -4,6 +4,7 @@
 //! router -> serve until Ctrl-C or SIGTERM.
 //! `coach check-content [DIR]`: validate the content files and print every problem, touching nothing.
 //! `coach backup FILE` / `coach restore FILE`: online backup of the database, and putting one back.
+//! `coach copy-to-postgres URL`: move from SQLite to PostgreSQL with every record.
 
 #[cfg(feature = "ssr")]
 #[tokio::main]
@@ -25,6 +26,7 @@ async fn main() -> std::process::ExitCode {
         ["generate-data", rest @ ..] => generate_data(rest).await,
         ["bench-queries"] => bench_queries().await,
         ["restore", file] => restore(file).await,
+        ["copy-to-postgres", target] => copy_to_postgres(target).await,
         _ => Err(USAGE.into()),
     };
     match result {
@@ -44,6 +46,8 @@ const USAGE: &str = "usage:
   coach check-content [DIR]   validate the content files
   coach backup FILE           copy the database to FILE while the app keeps serving, and check it
   coach restore FILE          put a backup in place of the database (stop the server first)
+  coach copy-to-postgres URL  copy the SQLite database (COACH_DATABASE_URL) into the empty
+                              PostgreSQL database at URL, every record and id (stop the server first)
   coach generate-data [--users N] [--attempts N] [--scores N]
                               fill a new database with a synthetic dataset (for benchmarks)
   coach bench-queries         time the history and team calibration queries on that dataset
@@ -124,6 +128,40 @@ async fn restore(file: &str) -> Result<(), BoxError> {
     }
     // Opening it runs any migrations a newer binary brings, before the server does.
     db::connect(&settings.database_url).await?.close().await;
+    Ok(())
+}
+
+/// `coach copy-to-postgres URL`: every record of the SQLite database into an empty PostgreSQL
+/// database (migrated first), in one transaction; progress on stderr, a summary on stdout.
+#[cfg(feature = "ssr")]
+async fn copy_to_postgres(target: &str) -> Result<(), BoxError> {
+    use app::server::{copy, db, settings::Settings};
+    use std::io::Write;
+    let settings = Settings::from_env()?;
+    if db::Backend::of_url(&settings.database_url) != Some(db::Backend::Sqlite) {
+        return Err("COACH_DATABASE_URL must name the sqlite:// database to copy from".into());
+    }
+    if db::Backend::of_url(target) != Some(db::Backend::Postgres) {
+        return Err(format!("{} is not a postgres:// URL", db::redact(target)).into());
+    }
+    let from = db::open_read_only(&settings.database_url).await?;
+    let to = db::connect(target).await?;
+    let began = std::time::Instant::now();
+    let report = copy::sqlite_to_postgres(&from, &to, |table, rows| {
+        eprint!("\r\x1b[Kcopying {table}: {rows} rows");
+        let _ = std::io::stderr().flush();
+    })
+    .await?;
+    eprintln!("\r\x1b[K");
+    let rows: u64 = report.iter().map(|(_, n)| n).sum();
+    println!(
+        "copied {rows} rows of {} tables into {} in {:.1} s; row counts checked",
+        report.len(),
+        db::redact(target),
+        began.elapsed().as_secs_f64()
+    );
+    from.close().await;
+    to.close().await;
     Ok(())
 }
 
