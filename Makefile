@@ -25,12 +25,13 @@ run: build
 	COACH_ADDR=$(COACH_ADDR) COACH_DATABASE_URL=$(COACH_DATABASE_URL) ./target/release/coach serve --demo
 
 ## test: set up, build, and run every test: Rust unit + integration (on SQLite, then again on a
-## throwaway PostgreSQL), Playwright in Chromium, a short crash test (kill -9 under writes)
-## and the wasm size budget
+## throwaway PostgreSQL), Playwright in Chromium (then two instances on one PostgreSQL), a short
+## crash test (kill -9 under writes) and the wasm size budget
 test: build chromium postgres
 	cargo test --workspace --features ssr
 	python3 scripts/with_postgres.py -- cargo test --features ssr -p app --test integration
 	cd end2end && npx playwright test
+	python3 scripts/with_postgres.py -- sh -c 'cd end2end && npx playwright test --config playwright.instances.config.ts'
 	python3 scripts/crash_test.py --rounds 5
 	python3 scripts/wasm_budget.py
 
@@ -63,9 +64,10 @@ postgres:
 		|| { $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends postgresql; }
 
 ## bench: sizes, start-up, page latency, throughput against nginx, concurrent writes, memory,
-## and the queries of a 1,000,000-score synthetic dataset; results in target/bench/results.json
-bench: build bench-tools
-	python3 scripts/bench.py
+## and the queries of a 1,000,000-score synthetic dataset, on SQLite and again on a throwaway
+## PostgreSQL (durable settings); results in target/bench/results.json
+bench: build bench-tools postgres
+	python3 scripts/with_postgres.py --durable -- python3 scripts/bench.py
 
 bench-tools:
 	@command -v brotli >/dev/null && command -v nginx >/dev/null \

@@ -93,7 +93,8 @@ impl Hub {
 }
 
 /// Listen for announcements until aborted, reconnecting with a growing pause (at most 5 s)
-/// when PostgreSQL cannot be reached. Each (re)connection resyncs every open stream.
+/// when PostgreSQL cannot be reached. Each (re)connection, once listening, resyncs every open
+/// stream.
 async fn listen(url: String, tx: broadcast::Sender<(i64, i64)>) {
     let mut pause = Duration::from_millis(100);
     loop {
@@ -122,10 +123,11 @@ async fn listen(url: String, tx: broadcast::Sender<(i64, i64)>) {
                         }
                     }
                 }
-                // The connection dropped; the next call reconnects and listens again.
+                // The connection dropped. Listen again on a new one, then (above) tell every
+                // screen to look again: whatever was announced in between is lost.
                 Ok(None) => {
-                    tracing::warn!("live: listener connection lost; resyncing open screens");
-                    let _ = tx.send((EVERYONE, -1));
+                    tracing::warn!("live: listener connection lost; reconnecting");
+                    break;
                 }
                 Err(e) => {
                     tracing::warn!(error = %e, "live: listener failed; reconnecting");

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 #[derive(Clone, Debug)]
 pub struct Settings {
-    /// `COACH_DATABASE_URL`, default `sqlite://data/coach.db`.
+    /// `COACH_DATABASE_URL`, default `sqlite://data/coach.db`; or `postgres://...`.
     pub database_url: String,
     /// `COACH_ADDR`, default `127.0.0.1:3000`.
     pub addr: SocketAddr,
@@ -55,11 +55,12 @@ impl Settings {
         };
 
         let database_url = get("COACH_DATABASE_URL", "sqlite://data/coach.db");
-        if !database_url.starts_with("sqlite:") {
+        if crate::server::db::Backend::of_url(&database_url).is_none() {
             return Err(SettingsError {
                 var: "COACH_DATABASE_URL",
-                value: database_url,
-                problem: "only sqlite: URLs are supported, e.g. sqlite://data/coach.db".into(),
+                // Never print a password.
+                value: crate::server::db::redact(&database_url),
+                problem: "use sqlite://FILE (e.g. sqlite://data/coach.db) or postgres://USER:PASSWORD@HOST/DATABASE".into(),
             });
         }
 
@@ -235,9 +236,15 @@ mod tests {
     }
 
     #[test]
-    fn a_non_sqlite_database_url_is_refused() {
-        let err = settings(&[("COACH_DATABASE_URL", "mysql://x")]).unwrap_err();
+    fn a_database_url_of_another_kind_is_refused_without_showing_its_password() {
+        let err = settings(&[("COACH_DATABASE_URL", "mysql://root:hunter2@db/x")]).unwrap_err();
         assert_eq!(err.var, "COACH_DATABASE_URL");
+        assert!(!err.value.contains("hunter2"), "{}", err.value);
+        let pg = settings(&[(
+            "COACH_DATABASE_URL",
+            "postgres://coach:pw@db.internal/coach",
+        )]);
+        assert!(pg.is_ok());
     }
 
     #[test]

@@ -196,3 +196,71 @@ fn the_shared_limits_allow_a_burst_then_one_try_per_interval() {
             .is_err());
     })
 }
+
+#[test]
+fn when_the_listener_connection_drops_open_screens_are_told_to_look_again() {
+    if !crate::support::on_postgres() {
+        eprintln!("skipped on SQLite: there is no listener connection");
+        return;
+    }
+    crate::support::run(async {
+        let a = spawn_app().await;
+        let b = a.another_instance().await;
+        create_user(&a.pool, "ivy@example.com", Role::Interviewer).await;
+        let interviewer = a.sign_in("ivy@example.com", PASSWORD).await;
+        let form = "guest_name=Gil&scenarios%5B1%5D=gpu-pods-pending&planned_minutes=30";
+        let reply = a.call(CreateSession::PATH, form, Some(&interviewer)).await;
+        assert!(crate::support::succeeded(&reply), "{}", reply.body);
+        let (session, token): (i64, String) =
+            sqlx::query_as("SELECT id, token FROM mock_sessions ORDER BY id DESC LIMIT 1")
+                .fetch_one(&a.pool)
+                .await
+                .unwrap();
+        let request = axum::http::Request::get(format!("/join/{token}/events"))
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let mut body = b.router.clone().oneshot(request).await.unwrap().into_body();
+        let mut seen = String::new();
+        next_revision(&mut body, &mut seen, Duration::from_secs(5))
+            .await
+            .expect("the current revision first");
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        // Drain whatever the listeners' first connection said.
+        while next_revision(&mut body, &mut seen, Duration::from_millis(200))
+            .await
+            .is_some()
+        {}
+
+        // The database drops every listening connection (a failover, a restart, a proxy).
+        let dropped: Vec<bool> = sqlx::query_scalar(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+              WHERE datname = current_database() AND query ILIKE 'LISTEN%'",
+        )
+        .fetch_all(&a.pool)
+        .await
+        .unwrap();
+        assert!(!dropped.is_empty(), "listeners found");
+        // B's screen hears "look again" (-1) once B has listened again...
+        assert_eq!(
+            next_revision(&mut body, &mut seen, Duration::from_secs(10)).await,
+            Some(-1)
+        );
+        // ...and announcements flow again.
+        let reply = a
+            .call(
+                RevealFollowUp::PATH,
+                &format!("session_id={session}&follow_up=0"),
+                Some(&interviewer),
+            )
+            .await;
+        assert!(crate::support::succeeded(&reply), "{}", reply.body);
+        let mut heard = false;
+        while let Some(r) = next_revision(&mut body, &mut seen, Duration::from_secs(2)).await {
+            if r > 0 {
+                heard = true;
+                break;
+            }
+        }
+        assert!(heard, "the reveal after the reconnection reached B");
+    })
+}
