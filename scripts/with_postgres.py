@@ -58,7 +58,7 @@ def main():
         user = pwd.getpwnam("postgres")
         os.chown(folder, user.pw_uid, user.pw_gid)
         as_user = ["runuser", "-u", "postgres", "--"]
-    os.chmod(folder, 0o755)
+    os.chmod(folder, 0o700)
 
     def run(*cmd, **kw):
         return subprocess.run(as_user + list(cmd), check=True, **kw)
@@ -93,7 +93,8 @@ def main():
             [
                 "sh", "-c",
                 f"while kill -0 {os.getpid()} 2>/dev/null; do sleep 1; done; "
-                f"kill -INT -{server.pid} 2>/dev/null; sleep 3; rm -rf '{folder}'",
+                f"{' '.join(as_user)} {os.path.join(bindir, 'pg_ctl')} -D '{data}' stop -m fast -w -t 20 >/dev/null 2>&1"
+                f" || kill -KILL -{server.pid} 2>/dev/null; rm -rf '{folder}'",
             ],
             start_new_session=True,
         )
@@ -122,10 +123,14 @@ def main():
         return code
     finally:
         if server is not None and server.poll() is None:
-            # SIGINT: PostgreSQL's fast shutdown (ends sessions, no waiting for clients).
-            os.killpg(server.pid, signal.SIGINT)
+            # pg_ctl's fast shutdown: ends sessions, writes a checkpoint, does not wait for
+            # clients; SIGKILL only if that fails.
+            stopped = subprocess.run(
+                as_user + [os.path.join(bindir, "pg_ctl"), "-D", data, "stop", "-m", "fast", "-w", "-t", "20"],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            ).returncode == 0
             try:
-                server.wait(timeout=20)
+                server.wait(timeout=5 if stopped else 1)
             except subprocess.TimeoutExpired:
                 os.killpg(server.pid, signal.SIGKILL)
                 server.wait()

@@ -185,6 +185,9 @@ async fn generate_data(args: &[&str]) -> Result<(), BoxError> {
         }
     }
     let settings = Settings::from_env()?;
+    if db::Backend::of_url(&settings.database_url) != Some(db::Backend::Sqlite) {
+        return Err("generate-data writes a SQLite database (its SQL is SQLite's); for PostgreSQL, generate into SQLite and use copy-to-postgres".into());
+    }
     let pool = db::connect(&settings.database_url).await?;
     content::sync(&pool, &settings.content_dir, now_millis()).await?;
     let began = std::time::Instant::now();

@@ -224,15 +224,21 @@ pub async fn sqlite_to_postgres(
         .map_err(at(&table))?;
     }
 
-    // Nothing lost: the same number of rows on both sides, inside the transaction.
-    for (table, copied) in &report {
-        let there: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM {table}"))
+    // Nothing lost: each table has as many rows in PostgreSQL, before the commit, as in the
+    // SQLite snapshot it was read from.
+    for (table, _) in &report {
+        let count = format!("SELECT count(*) FROM {table}");
+        let here: i64 = sqlx::query_scalar(&count)
+            .fetch_one(&mut *source)
+            .await
+            .map_err(at(table))?;
+        let there: i64 = sqlx::query_scalar(&count)
             .fetch_one(&mut *target)
             .await
             .map_err(at(table))?;
-        if there as u64 != *copied {
+        if here != there {
             return Err(CopyError::Refused(format!(
-                "{table}: {copied} rows read but {there} written; nothing was committed"
+                "{table}: {here} rows in SQLite but {there} in PostgreSQL; nothing was committed"
             )));
         }
     }
@@ -264,8 +270,12 @@ async fn insert(
     }
     let mut query = sqlx::query(&sql);
     for row in rows {
-        for (value, ty) in row.into_iter().zip(types) {
-            query = bind(query, value, ty);
+        for ((value, ty), column) in row.into_iter().zip(types).zip(columns) {
+            query = bind(query, value, ty).map_err(|found| {
+                CopyError::Refused(format!(
+                    "{table}.{column}: a value that is not {ty} ({found}); nothing was committed"
+                ))
+            })?;
         }
     }
     query.execute(&mut **target).await.map_err(at(table))?;
@@ -273,26 +283,28 @@ async fn insert(
 }
 
 /// Bind a SQLite value as the PostgreSQL column's type (a NULL needs the column's type too).
+/// A value that would have to change to fit (text in an integer column, a fraction, bytes that
+/// are not text) is refused with a description rather than altered.
 fn bind<'q>(
     query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
     value: Value,
     pg_type: &str,
-) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
-    match (pg_type, value) {
+) -> Result<sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>, String> {
+    Ok(match (pg_type, value) {
+        (_, Value::Null) => match pg_type {
+            "bigint" | "integer" | "smallint" => query.bind(None::<i64>),
+            "double precision" | "real" => query.bind(None::<f64>),
+            "bytea" => query.bind(None::<Vec<u8>>),
+            _ => query.bind(None::<String>),
+        },
         ("bigint" | "integer" | "smallint", Value::Int(n)) => query.bind(n),
-        ("bigint" | "integer" | "smallint", Value::Real(x)) => query.bind(x as i64),
-        ("bigint" | "integer" | "smallint", Value::Text(t)) => query.bind(t.parse::<i64>().ok()),
-        ("bigint" | "integer" | "smallint", _) => query.bind(None::<i64>),
         ("double precision" | "real", Value::Real(x)) => query.bind(x),
         ("double precision" | "real", Value::Int(n)) => query.bind(n as f64),
-        ("double precision" | "real", _) => query.bind(None::<f64>),
         ("bytea", Value::Blob(b)) => query.bind(b),
-        ("bytea", Value::Text(t)) => query.bind(t.into_bytes()),
-        ("bytea", _) => query.bind(None::<Vec<u8>>),
-        (_, Value::Text(t)) => query.bind(t),
-        (_, Value::Int(n)) => query.bind(n.to_string()),
-        (_, Value::Real(x)) => query.bind(x.to_string()),
-        (_, Value::Blob(b)) => query.bind(String::from_utf8_lossy(&b).into_owned()),
-        (_, Value::Null) => query.bind(None::<String>),
-    }
+        ("text", Value::Text(t)) => query.bind(t),
+        ("text", Value::Blob(b)) => {
+            query.bind(String::from_utf8(b).map_err(|_| "bytes that are not UTF-8".to_string())?)
+        }
+        (_, other) => return Err(format!("{other:?}").chars().take(80).collect()),
+    })
 }

@@ -209,15 +209,30 @@ pub async fn migrate(pool: &Pool) -> Result<(), DbSetupError> {
     migrator.run(pool).await.map_err(DbSetupError::Migrate)
 }
 
-/// A database URL without its password, for messages and logs.
+/// A database URL without its password (in the authority or as `?password=`), for messages
+/// and logs; a URL that does not parse is not shown at all.
 pub fn redact(url: &str) -> String {
-    match url::Url::parse(url) {
-        Ok(mut parsed) if parsed.password().is_some() => {
-            let _ = parsed.set_password(Some("***"));
-            parsed.to_string()
-        }
-        _ => url.to_string(),
+    let Ok(mut parsed) = url::Url::parse(url) else {
+        return "<a URL that does not parse>".to_string();
+    };
+    if parsed.password().is_some() {
+        let _ = parsed.set_password(Some("***"));
     }
+    if parsed.query_pairs().any(|(k, _)| k == "password") {
+        let kept: Vec<(String, String)> = parsed
+            .query_pairs()
+            .map(|(k, v)| {
+                let v = if k == "password" {
+                    "***".into()
+                } else {
+                    v.into_owned()
+                };
+                (k.into_owned(), v)
+            })
+            .collect();
+        parsed.query_pairs_mut().clear().extend_pairs(kept);
+    }
+    parsed.to_string()
 }
 
 /// An existing SQLite database, read-only, without migrating it (for `coach backup`: a backup
@@ -272,15 +287,23 @@ pub async fn begin_write(pool: &Pool) -> Result<Tx, sqlx::Error> {
     let began = std::time::Instant::now();
     let tx = match Backend::of(pool) {
         Backend::Sqlite => pool.begin_with("BEGIN IMMEDIATE").await,
+        // READ COMMITTED whatever the server's default: each statement after the lock sees
+        // what the previous holder committed (a snapshot taken before the wait would not).
         Backend::Postgres => {
-            let mut tx = pool.begin().await?;
-            sqlx::query("SELECT pg_advisory_xact_lock($1)")
-                .bind(WRITE_LOCK)
-                .execute(&mut *tx)
-                .await?;
-            Ok(tx)
+            async {
+                let mut tx = pool
+                    .begin_with("BEGIN ISOLATION LEVEL READ COMMITTED")
+                    .await?;
+                sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                    .bind(WRITE_LOCK)
+                    .execute(&mut *tx)
+                    .await?;
+                Ok(tx)
+            }
+            .await
         }
     };
+    // Timed whether or not the lock came: the waits that ran out matter most.
     metrics::histogram!("coach_db_write_lock_wait_seconds").record(began.elapsed().as_secs_f64());
     tx
 }
@@ -312,6 +335,29 @@ pub(crate) fn unpack_scores(packed: Option<&str>) -> Vec<(String, i64)> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_database_password_is_never_shown() {
+        for url in [
+            "postgres://coach:s3cret@db.internal/coach",
+            "postgres://db.internal/coach?user=coach&password=s3cret",
+            "postgres://coach:s3/cr#et@db/coach",
+        ] {
+            let shown = super::redact(url);
+            assert!(
+                !shown.contains("s3cret") && !shown.contains("cr#et"),
+                "{shown}"
+            );
+        }
+        assert_eq!(
+            super::redact("postgres://coach:pw@db/coach"),
+            "postgres://coach:***@db/coach"
+        );
+        assert_eq!(
+            super::redact("sqlite://data/coach.db"),
+            "sqlite://data/coach.db"
+        );
+    }
+
     #[test]
     fn packed_scores_unpack_and_nothing_packed_is_nothing() {
         assert_eq!(

@@ -112,8 +112,11 @@ async fn listen(url: String, tx: broadcast::Sender<(i64, i64)>) {
                 continue;
             }
         };
-        pause = Duration::from_millis(100);
+        // Our own reconnections below, not PgListener's silent ones: each is followed by the
+        // resync.
+        listener.eager_reconnect(false);
         let _ = tx.send((EVERYONE, -1));
+        let listening = tokio::time::Instant::now();
         loop {
             match listener.try_recv().await {
                 Ok(Some(note)) => {
@@ -135,6 +138,14 @@ async fn listen(url: String, tx: broadcast::Sender<(i64, i64)>) {
                 }
             }
         }
+        // A connection that keeps dropping as soon as it listens is retried ever more slowly
+        // (each retry makes every screen read again); one that held for a while, at once.
+        if listening.elapsed() > Duration::from_secs(30) {
+            pause = Duration::from_millis(100);
+        } else {
+            tokio::time::sleep(pause).await;
+            pause = (pause * 2).min(Duration::from_secs(5));
+        }
     }
 }
 
@@ -142,6 +153,9 @@ async fn listen(url: String, tx: broadcast::Sender<(i64, i64)>) {
 /// is one: the screen then reads the end and closes the stream). 404 for an unknown token, 410
 /// for an ended session.
 pub async fn events(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+    // Listening before reading the current revision: a change between the two is then heard,
+    // not lost.
+    let announcements = state.live.tx.subscribe();
     let head = match super::db::sessions::by_token(&state.pool, &token).await {
         Ok(Some(head)) => head,
         Ok(None) => return (StatusCode::NOT_FOUND, "No such session.").into_response(),
@@ -155,7 +169,7 @@ pub async fn events(State(state): State<AppState>, Path(token): Path<String>) ->
     }
     let session = head.id;
     let first = tokio_stream::once(head.revision);
-    let changes = BroadcastStream::new(state.live.tx.subscribe()).filter_map(move |message| {
+    let changes = BroadcastStream::new(announcements).filter_map(move |message| {
         match message {
             Ok((id, revision)) if id == session || id == EVERYONE => Some(revision),
             Ok(_) => None,
@@ -163,12 +177,18 @@ pub async fn events(State(state): State<AppState>, Path(token): Path<String>) ->
             Err(_) => Some(-1),
         }
     });
+    // The revision is also the event id, so a browser reconnecting (to this instance or
+    // another) says in `Last-Event-ID` where it was; the current revision it gets first tells
+    // it whether anything changed meanwhile. "Look again" (-1) carries no id.
     let stream = first.chain(changes).map(|revision| {
-        Ok::<_, std::convert::Infallible>(
-            Event::default()
-                .event("revision")
-                .data(revision.to_string()),
-        )
+        let event = Event::default()
+            .event("revision")
+            .data(revision.to_string());
+        Ok::<_, std::convert::Infallible>(if revision >= 0 {
+            event.id(revision.to_string())
+        } else {
+            event
+        })
     });
     Sse::new(stream)
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))

@@ -581,7 +581,8 @@ pub async fn export_rows(pool: &Pool, team: i64) -> Result<Vec<ExportRow>, sqlx:
            LEFT JOIN rubric_dimensions d
                   ON d.rubric_version_id = e.rubric_version_id AND d.key = x.dimension_key
           WHERE e.team_id = $1 AND e.revealed_at IS NOT NULL
-          ORDER BY e.created_at, e.id, r.submitted_at, r.id, d.position",
+          ORDER BY e.created_at, e.id, r.submitted_at, r.id, d.position IS NULL DESC, d.position,
+                   x.dimension_key",
     )
     .bind(team)
     .fetch_all(pool)

@@ -301,8 +301,8 @@ pub async fn list(
             let sql = format!(
                 "SELECT {COLUMNS},
                         ts_headline('english',
-                            concat_ws(' ', scenario_search.summary, scenario_search.prompt,
-                                      scenario_search.answer_key),
+                            concat_ws(' ', scenario_search.title, scenario_search.summary,
+                                      scenario_search.prompt, scenario_search.answer_key),
                             q, $5) AS excerpt
                    FROM scenario_search
                    JOIN scenarios s ON s.id = scenario_search.rowid

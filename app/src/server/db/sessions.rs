@@ -363,7 +363,8 @@ pub async fn interviewer_cards(pool: &Pool, attempt: i64) -> Result<Vec<CardRow>
                JOIN scorecards c ON c.id = ss.scorecard_id
                LEFT JOIN rubric_dimensions d
                       ON d.rubric_version_id = c.rubric_version_id AND d.key = ss.dimension_key
-              WHERE ss.scorecard_id = $1 ORDER BY d.position",
+              WHERE ss.scorecard_id = $1
+              ORDER BY d.position IS NULL DESC, d.position, ss.dimension_key",
         )
         .bind(h.id)
         .fetch_all(pool)
