@@ -396,8 +396,8 @@ pub async fn team_dashboard(
     team: String,
 ) -> Result<TeamDashboard, AppError> {
     let dims = current_dimensions(pool).await?;
-    let exercises = store::revealed(pool, team_id).await?;
-    let mock = store::mock_scored(pool, team_id).await?;
+    let exercises = db::team_stats::revealed(pool, team_id).await?;
+    let mock = db::team_stats::mock_scored(pool, team_id).await?;
     let trends = rater_trends(&dims, &exercises);
     let members = member_paths(pool, team_id, &trends).await?;
     Ok(TeamDashboard {
@@ -427,7 +427,7 @@ pub async fn set_qualified(team_id: i64, user_id: i64, qualified: String) -> Res
     };
     if confirm {
         let dims = current_dimensions(pool).await?;
-        let trends = rater_trends(&dims, &store::revealed(pool, team_id).await?);
+        let trends = rater_trends(&dims, &db::team_stats::revealed(pool, team_id).await?);
         let members = member_paths(pool, team_id, &trends).await?;
         let Some(member) = members.iter().find(|m| m.user_id == user_id) else {
             return Err(AppError::NotFound);
@@ -439,7 +439,7 @@ pub async fn set_qualified(team_id: i64, user_id: i64, qualified: String) -> Res
             )));
         }
     }
-    if !store::set_qualified(pool, team_id, user_id, me, confirm.then(now_millis)).await? {
+    if !db::team_stats::set_qualified(pool, team_id, user_id, me, confirm.then(now_millis)).await? {
         return Err(AppError::NotFound);
     }
     leptos_axum::redirect(&format!(
@@ -472,7 +472,7 @@ async fn member_paths(
     team_id: i64,
     trends: &[RaterTrend],
 ) -> Result<Vec<MemberPath>, AppError> {
-    Ok(store::members(pool, team_id)
+    Ok(db::team_stats::members(pool, team_id)
         .await?
         .into_iter()
         .map(|m| {

@@ -17,7 +17,7 @@ use crate::{
     },
     server::{
         auth::{asker, Asker},
-        db::{self, practice as store},
+        db::{self, history, practice as store},
         now_millis,
     },
 };
@@ -366,7 +366,7 @@ pub async fn compare_attempts(a: i64, b: i64) -> Result<Comparison, AppError> {
     }
     let who = asker(Action::Practise).await?;
     let user = who.signed_in()?;
-    let choices = store::rows(
+    let choices = history::rows(
         &who.state.pool,
         user.id,
         &crate::domain::practice::HistoryFilter {

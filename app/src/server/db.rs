@@ -2,11 +2,13 @@
 pub mod authoring;
 pub mod calibration;
 pub mod frameworks;
+pub mod history;
 pub mod packs;
 pub mod practice;
 pub mod rubric;
 pub mod scenarios;
 pub mod sessions;
+pub mod team_stats;
 pub mod teams;
 pub mod users;
 

@@ -76,7 +76,7 @@ pub async fn team_calibration_csv(
 async fn calibration_csv(pool: &crate::server::db::Pool, team: i64) -> Result<String, AppError> {
     use super::practice::{defuse, iso};
     use crate::domain::agreement::median;
-    let rows = super::db::calibration::export_rows(pool, team).await?;
+    let rows = super::db::team_stats::export_rows(pool, team).await?;
     let mut out = csv::Writer::from_writer(Vec::new());
     out.write_record([
         "exercise_id",

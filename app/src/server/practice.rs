@@ -1,6 +1,6 @@
 //! Putting a candidate's practice together: the dashboard (what is due, what next, weakest
 //! dimensions), the history (series, progress per topic), and the CSV export.
-use super::db::{self, practice as store};
+use super::db::{self, history, practice as store};
 use crate::domain::error::AppError;
 use crate::domain::practice::{
     mean, Dashboard, DimensionMean, DimensionSeries, DueScenario, History, HistoryFilter, NextPick,
@@ -29,17 +29,18 @@ pub async fn dashboard(pool: &Pool, user_id: i64, now: i64) -> Result<Dashboard,
     let progress = progress(pool, user_id).await?;
     let next = pick_next(&scenarios, &progress, now);
     let rubric = db::rubric::current(pool).await?;
-    let scores = store::self_scores(pool, user_id).await?;
+    let scores = history::self_scores(pool, user_id).await?;
     let weakest = weakest(&scores, rubric.as_ref().map(|r| r.dimensions.as_slice()));
-    let in_progress = store::rows(pool, user_id, &HistoryFilter::default(), Some(true), 20).await?;
-    let recent = store::rows(pool, user_id, &HistoryFilter::default(), Some(false), 5).await?;
+    let in_progress =
+        history::rows(pool, user_id, &HistoryFilter::default(), Some(true), 20).await?;
+    let recent = history::rows(pool, user_id, &HistoryFilter::default(), Some(false), 5).await?;
     Ok(Dashboard {
         now,
         due,
         next,
         in_progress,
         weakest,
-        attempted: store::attempted_count(pool, user_id).await?,
+        attempted: history::attempted_count(pool, user_id).await?,
         total: scenarios.len() as i64,
         recent,
     })
@@ -140,13 +141,13 @@ fn weakest(
 
 async fn progress(pool: &Pool, user_id: i64) -> Result<Vec<TopicProgress>, AppError> {
     let totals = db::scenarios::count_by_topic(pool, db::scenarios::Viewer(Some(user_id))).await?;
-    let attempted: HashMap<String, i64> = store::attempted_by_topic(pool, user_id)
+    let attempted: HashMap<String, i64> = history::attempted_by_topic(pool, user_id)
         .await?
         .into_iter()
         .collect();
     // The latest self-score of each scenario counts towards its topics' mastery.
     let mut latest: HashMap<i64, (Vec<Topic>, f64)> = HashMap::new();
-    for (scenario, topics, m) in store::scored_by_scenario(pool, user_id).await? {
+    for (scenario, topics, m) in history::scored_by_scenario(pool, user_id).await? {
         latest.insert(
             scenario,
             (
@@ -184,23 +185,23 @@ pub async fn history(
     let (rubric, scores, interviewer, progress, all, attempted, total) = tokio::try_join!(
         async { db::rubric::current(pool).await.map_err(AppError::from) },
         async {
-            store::self_scores(pool, user_id)
+            history::self_scores(pool, user_id)
                 .await
                 .map_err(AppError::from)
         },
         async {
-            store::shared_interviewer_scores(pool, user_id)
+            history::shared_interviewer_scores(pool, user_id)
                 .await
                 .map_err(AppError::from)
         },
         progress(pool, user_id),
         async {
-            store::rows(pool, user_id, &everything, None, 10_000)
+            history::rows(pool, user_id, &everything, None, 10_000)
                 .await
                 .map_err(AppError::from)
         },
         async {
-            store::attempted_count(pool, user_id)
+            history::attempted_count(pool, user_id)
                 .await
                 .map_err(AppError::from)
         },
@@ -237,7 +238,7 @@ pub async fn history(
     let attempts = if filter == HistoryFilter::default() {
         all
     } else {
-        store::rows(pool, user_id, &filter, None, 10_000).await?
+        history::rows(pool, user_id, &filter, None, 10_000).await?
     };
     Ok(History {
         series,

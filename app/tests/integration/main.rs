@@ -15,4 +15,5 @@ mod packs;
 mod practice;
 mod schema;
 mod security;
+mod session_scorecards;
 mod sessions;
