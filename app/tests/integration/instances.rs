@@ -91,6 +91,64 @@ async fn next_revision(
     }
 }
 
+/// Two instances, an interviewer signed in on A with a live session, and the candidate's event
+/// stream open on B (its first event, the current revision, already read).
+struct LivePair {
+    a: crate::support::TestApp,
+    b: crate::support::TestApp,
+    interviewer: String,
+    session: i64,
+    stream: axum::body::Body,
+    seen: String,
+    first: i64,
+}
+
+async fn live_pair() -> LivePair {
+    let a = spawn_app().await;
+    let b = a.another_instance().await;
+    create_user(&a.pool, "ivy@example.com", Role::Interviewer).await;
+    let interviewer = a.sign_in("ivy@example.com", PASSWORD).await;
+    let form = "guest_name=Gil&scenarios%5B1%5D=gpu-pods-pending&planned_minutes=30";
+    let reply = a.call(CreateSession::PATH, form, Some(&interviewer)).await;
+    assert!(crate::support::succeeded(&reply), "{}", reply.body);
+    let (session, token): (i64, String) =
+        sqlx::query_as("SELECT id, token FROM mock_sessions ORDER BY id DESC LIMIT 1")
+            .fetch_one(&a.pool)
+            .await
+            .unwrap();
+    let request = axum::http::Request::get(format!("/join/{token}/events"))
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let response = b.router.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let mut stream = response.into_body();
+    let mut seen = String::new();
+    let first = next_revision(&mut stream, &mut seen, Duration::from_secs(5))
+        .await
+        .expect("the current revision first");
+    LivePair {
+        a,
+        b,
+        interviewer,
+        session,
+        stream,
+        seen,
+        first,
+    }
+}
+
+/// Reveal a follow-up through `app` (the pair's instance A).
+async fn reveal(app: &crate::support::TestApp, session: i64, interviewer: &str) {
+    let reply = app
+        .call(
+            RevealFollowUp::PATH,
+            &format!("session_id={session}&follow_up=0"),
+            Some(interviewer),
+        )
+        .await;
+    assert!(crate::support::succeeded(&reply), "{}", reply.body);
+}
+
 #[test]
 fn a_reveal_on_one_instance_reaches_a_screen_on_another_within_a_second() {
     if !crate::support::on_postgres() {
@@ -98,47 +156,19 @@ fn a_reveal_on_one_instance_reaches_a_screen_on_another_within_a_second() {
         return;
     }
     crate::support::run(async {
-        let a = spawn_app().await;
-        let b = a.another_instance().await;
-        create_user(&a.pool, "ivy@example.com", Role::Interviewer).await;
-        let interviewer = a.sign_in("ivy@example.com", PASSWORD).await;
-        let form = "guest_name=Gil&scenarios%5B1%5D=gpu-pods-pending&planned_minutes=30";
-        let reply = a.call(CreateSession::PATH, form, Some(&interviewer)).await;
-        assert!(crate::support::succeeded(&reply), "{}", reply.body);
-        let (session, token): (i64, String) =
-            sqlx::query_as("SELECT id, token FROM mock_sessions ORDER BY id DESC LIMIT 1")
-                .fetch_one(&a.pool)
-                .await
-                .unwrap();
-
-        // The candidate's screen listens on instance B: first the current revision.
-        let request = axum::http::Request::get(format!("/join/{token}/events"))
-            .body(axum::body::Body::empty())
-            .unwrap();
-        let response = b.router.clone().oneshot(request).await.unwrap();
-        assert_eq!(response.status(), StatusCode::OK);
-        let mut body = response.into_body();
-        let mut seen = String::new();
-        let first = next_revision(&mut body, &mut seen, Duration::from_secs(5))
-            .await
-            .expect("the current revision first");
-        // B's listener may resync once as it connects (-1: "look again"); skip those.
+        // The candidate's screen listens on instance B.
+        let mut p = live_pair().await;
+        // B's listener may resync once as it connects (-1: "look again"); skipped below.
         tokio::time::sleep(Duration::from_millis(300)).await;
 
         // The interviewer reveals a follow-up on instance A.
-        let reply = a
-            .call(
-                RevealFollowUp::PATH,
-                &format!("session_id={session}&follow_up=0"),
-                Some(&interviewer),
-            )
-            .await;
-        assert!(crate::support::succeeded(&reply), "{}", reply.body);
+        reveal(&p.a, p.session, &p.interviewer).await;
         let revealed_at = tokio::time::Instant::now();
         let mut got = None;
-        while let Some(revision) = next_revision(&mut body, &mut seen, Duration::from_secs(1)).await
+        while let Some(revision) =
+            next_revision(&mut p.stream, &mut p.seen, Duration::from_secs(1)).await
         {
-            if revision > first {
+            if revision > p.first {
                 got = Some(revision);
                 break;
             }
@@ -149,8 +179,8 @@ fn a_reveal_on_one_instance_reaches_a_screen_on_another_within_a_second() {
         );
         assert!(revealed_at.elapsed() < Duration::from_secs(1));
         let current: i64 = sqlx::query_scalar("SELECT revision FROM mock_sessions WHERE id = $1")
-            .bind(session)
-            .fetch_one(&b.pool)
+            .bind(p.session)
+            .fetch_one(&p.b.pool)
             .await
             .unwrap();
         assert_eq!(got, Some(current));
@@ -204,29 +234,10 @@ fn when_the_listener_connection_drops_open_screens_are_told_to_look_again() {
         return;
     }
     crate::support::run(async {
-        let a = spawn_app().await;
-        let b = a.another_instance().await;
-        create_user(&a.pool, "ivy@example.com", Role::Interviewer).await;
-        let interviewer = a.sign_in("ivy@example.com", PASSWORD).await;
-        let form = "guest_name=Gil&scenarios%5B1%5D=gpu-pods-pending&planned_minutes=30";
-        let reply = a.call(CreateSession::PATH, form, Some(&interviewer)).await;
-        assert!(crate::support::succeeded(&reply), "{}", reply.body);
-        let (session, token): (i64, String) =
-            sqlx::query_as("SELECT id, token FROM mock_sessions ORDER BY id DESC LIMIT 1")
-                .fetch_one(&a.pool)
-                .await
-                .unwrap();
-        let request = axum::http::Request::get(format!("/join/{token}/events"))
-            .body(axum::body::Body::empty())
-            .unwrap();
-        let mut body = b.router.clone().oneshot(request).await.unwrap().into_body();
-        let mut seen = String::new();
-        next_revision(&mut body, &mut seen, Duration::from_secs(5))
-            .await
-            .expect("the current revision first");
+        let mut p = live_pair().await;
         tokio::time::sleep(Duration::from_millis(500)).await;
         // Drain whatever the listeners' first connection said.
-        while next_revision(&mut body, &mut seen, Duration::from_millis(200))
+        while next_revision(&mut p.stream, &mut p.seen, Duration::from_millis(200))
             .await
             .is_some()
         {}
@@ -236,26 +247,20 @@ fn when_the_listener_connection_drops_open_screens_are_told_to_look_again() {
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
               WHERE datname = current_database() AND query ILIKE 'LISTEN%'",
         )
-        .fetch_all(&a.pool)
+        .fetch_all(&p.a.pool)
         .await
         .unwrap();
         assert!(!dropped.is_empty(), "listeners found");
         // B's screen hears "look again" (-1) once B has listened again...
         assert_eq!(
-            next_revision(&mut body, &mut seen, Duration::from_secs(10)).await,
+            next_revision(&mut p.stream, &mut p.seen, Duration::from_secs(10)).await,
             Some(-1)
         );
         // ...and announcements flow again.
-        let reply = a
-            .call(
-                RevealFollowUp::PATH,
-                &format!("session_id={session}&follow_up=0"),
-                Some(&interviewer),
-            )
-            .await;
-        assert!(crate::support::succeeded(&reply), "{}", reply.body);
+        reveal(&p.a, p.session, &p.interviewer).await;
         let mut heard = false;
-        while let Some(r) = next_revision(&mut body, &mut seen, Duration::from_secs(2)).await {
+        while let Some(r) = next_revision(&mut p.stream, &mut p.seen, Duration::from_secs(2)).await
+        {
             if r > 0 {
                 heard = true;
                 break;
