@@ -6,10 +6,6 @@
 //! scenarios are seen by its members only; built-ins by everybody. Built-ins are never edited
 //! in place: editing one makes a team-owned fork, so a content update never overwrites an
 //! author's edit and an author's edit never changes another team's library.
-#![allow(
-    clippy::too_many_arguments,
-    reason = "a server function takes one argument per form field"
-)]
 use crate::domain::authoring::{AuthorOverview, Editor, History};
 use crate::domain::error::AppError;
 use leptos::prelude::*;
@@ -210,6 +206,10 @@ pub async fn preview_markdown(markdown: String) -> Result<String, AppError> {
 /// Save the editor: validated exactly as a content file, then stored as a new immutable
 /// version. `existing` is the slug of the team scenario being edited; else a new scenario
 /// (or, with `forked_from`, a fork of that built-in) is created for `team_id`.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "a server function takes one argument per form field"
+)]
 #[server]
 pub async fn save_scenario(
     team_id: i64,

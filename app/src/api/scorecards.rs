@@ -1,10 +1,6 @@
 //! Scorecards of mock sessions: the interviewer's and shadows' scorecards, their amendments,
 //! and sharing one with the candidate. Who may: `super::sessions::observed` (interviewer or
 //! shadow) to score, `conducted` (the interviewer) to share.
-#![allow(
-    clippy::too_many_arguments,
-    reason = "a server function takes one argument per form field"
-)]
 use crate::domain::error::AppError;
 use leptos::prelude::*;
 use std::collections::BTreeMap;
@@ -23,6 +19,10 @@ use crate::{
 /// Submit a scorecard for scenario `position`: every dimension 1 to 4, every key point, a
 /// recommendation at a target level, feedback and evidence. With `amends` (the id of one's own
 /// earlier scorecard) and a `reason`, it is an amendment: the earlier one stays as it was.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "a server function takes one argument per form field"
+)]
 #[server]
 pub async fn submit_session_scorecard(
     session_id: i64,

@@ -4,10 +4,6 @@
 //! Who may do what: interviewers, team leads and admins create sessions; only a session's
 //! interviewer drives it; its shadows watch read-only and score; the token opens the candidate
 //! screen of that one session and nothing else, until the session ends.
-#![allow(
-    clippy::too_many_arguments,
-    reason = "a server function takes one argument per form field"
-)]
 use crate::domain::error::AppError;
 use crate::domain::session::{CandidateScreen, Console, SessionRow};
 use leptos::prelude::*;
@@ -116,6 +112,10 @@ pub async fn list_sessions() -> Result<SessionsOverview, AppError> {
 
 /// Set up a session: a candidate (account by email, or a guest by name), one to six scenarios
 /// (picked, or suggested by topic and level), a planned length, and optionally a shadow.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "a server function takes one argument per form field"
+)]
 #[server]
 pub async fn create_session(
     #[server(default)] candidate_email: String,
