@@ -33,16 +33,6 @@ pub struct Hub {
     listener: Option<tokio::task::AbortHandle>,
 }
 
-impl Default for Hub {
-    fn default() -> Self {
-        Self {
-            tx: broadcast::channel(256).0,
-            backend: Backend::Sqlite,
-            listener: None,
-        }
-    }
-}
-
 impl Drop for Hub {
     fn drop(&mut self) {
         if let Some(listener) = &self.listener {

@@ -107,13 +107,7 @@ fn a_sqlite_database_with_every_kind_of_record_arrives_whole_in_postgres() {
         the_rest(&lite).await;
 
         // The list covers every table, and the source has rows in each.
-        let tables: Vec<String> = sqlx::query_scalar(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
-                AND name NOT LIKE '_sqlx_%' AND name NOT LIKE 'scenario_search_%' ORDER BY name",
-        )
-        .fetch_all(&lite)
-        .await
-        .unwrap();
+        let tables = crate::support::sqlite_tables(&lite).await;
         let mut listed: Vec<&str> = TABLES.to_vec();
         listed.sort();
         assert_eq!(tables, listed, "copy::TABLES names every table");

@@ -21,13 +21,7 @@ fn kind(declared: &str) -> String {
 }
 
 async fn sqlite_schema(pool: &app::server::db::Pool) -> (Columns, Vec<String>) {
-    let tables: Vec<String> = sqlx::query_scalar(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
-            AND name NOT LIKE '_sqlx_%' AND name NOT LIKE 'scenario_search_%' ORDER BY name",
-    )
-    .fetch_all(pool)
-    .await
-    .unwrap();
+    let tables = crate::support::sqlite_tables(pool).await;
     let mut columns = Columns::new();
     for table in tables {
         let rows: Vec<(String, String, i64, i64)> = sqlx::query_as(&format!(

@@ -140,6 +140,11 @@ pub async fn spawn_app_with(vars: &[(&str, &str)]) -> TestApp {
             .map(|(_, v)| v.to_string()),
     })
     .unwrap();
+    app_on(pool, settings, dir)
+}
+
+/// The app (state and router) on `pool`, as `coach serve` builds it.
+fn app_on(pool: Pool, settings: Settings, dir: TempDir) -> TestApp {
     let state = AppState::new(
         leptos::config::get_configuration(None)
             .unwrap()
@@ -155,25 +160,29 @@ pub async fn spawn_app_with(vars: &[(&str, &str)]) -> TestApp {
     }
 }
 
+/// The tables of a SQLite database that the app's migrations make (not SQLite's own, sqlx's
+/// bookkeeping, or FTS5's shadow tables), by name.
+pub async fn sqlite_tables(pool: &Pool) -> Vec<String> {
+    sqlx::query_scalar(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
+            AND name NOT LIKE '_sqlx_%' AND name NOT LIKE 'scenario_search_%' ORDER BY name",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap()
+}
+
 impl TestApp {
     /// A second instance of the app on the same database, as behind a load balancer: its own
     /// pool, state (sessions layer, live hub, page cache) and router.
     pub async fn another_instance(&self) -> TestApp {
         let url = self.pool.connect_options().database_url.to_string();
         let pool = db::connect(&url).await.unwrap();
-        let state = AppState::new(
-            leptos::config::get_configuration(None)
-                .unwrap()
-                .leptos_options,
-            pool.clone(),
-            (*self.state.settings).clone(),
-        );
-        TestApp {
-            router: http::router(state.clone()),
-            state,
+        app_on(
             pool,
-            _dir: tempfile::tempdir().unwrap(),
-        }
+            (*self.state.settings).clone(),
+            tempfile::tempdir().unwrap(),
+        )
     }
 }
 
