@@ -2,13 +2,11 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 
-CARGO_LEPTOS_VERSION := 0.3.10
-# Must equal the wasm-bindgen version pinned in Cargo.toml (cargo-leptos runs whatever is on PATH).
-WASM_BINDGEN_VERSION := 0.2.130
 # The HTTP load generator of `make bench` (from crates.io; nginx and brotli come from Debian).
 OHA_VERSION := 1.16.0
 
-# npm's binaryen provides wasm-opt for release builds (Debian's breaks hydration in Chromium).
+# npm's binaryen provides wasm-opt for release builds (Debian's breaks hydration in Chromium);
+# npm's esbuild minifies the wasm's JavaScript glue and bundles the CSS.
 export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export LEPTOS_OUTPUT_NAME := coach
 export LEPTOS_SITE_ROOT := target/site
@@ -35,22 +33,21 @@ test: build chromium postgres
 	python3 scripts/crash_test.py --rounds 5
 	python3 scripts/wasm_budget.py
 
-## build: the release server binary and the size-optimised wasm + CSS under target/site
+## build: the release server binary and the size-optimised wasm + CSS under target/site, with
+## plain cargo (scripts/build.sh runs cargo-leptos's steps without cargo-leptos)
 build: tools node-deps
-	cargo leptos build --release
+	scripts/build.sh
 
+# (wasm-bindgen-cli, at Cargo.lock's version, is installed by scripts/build.sh while it compiles)
 tools:
 	@rustup target list --installed | grep -qx wasm32-unknown-unknown \
 		|| rustup target add wasm32-unknown-unknown
-	@cargo leptos --version 2>/dev/null | grep -qF "$(CARGO_LEPTOS_VERSION)" \
-		|| cargo install --locked cargo-leptos --version $(CARGO_LEPTOS_VERSION)
-	@wasm-bindgen --version 2>/dev/null | grep -qF "$(WASM_BINDGEN_VERSION)" \
-		|| cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
 
 node-deps: end2end/node_modules/.package-lock.json
 
 end2end/node_modules/.package-lock.json: end2end/package.json end2end/package-lock.json
-	cd end2end && npm ci --no-audit --no-fund
+	# --ignore-scripts: no package may fetch anything at install (vnu-jar would try a Java download).
+	cd end2end && npm ci --no-audit --no-fund --ignore-scripts
 	@touch $@
 
 chromium:
