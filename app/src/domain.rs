@@ -1,6 +1,7 @@
 //! Pure types and logic shared by the server and the browser: no I/O, unit-tested beside the code.
 pub mod account;
 pub mod agreement;
+pub mod assess;
 pub mod authoring;
 pub mod calibration;
 pub mod error;

@@ -449,7 +449,9 @@ pub async fn scenario_history(
             Some((
                 a.trim().parse().unwrap_or_default(),
                 b.trim().parse().unwrap_or_default(),
-                crate::server::authoring::diff(&old_text, &new_text),
+                crate::server::authoring::diff_off_thread(old_text, new_text)
+                    .await
+                    .map_err(AppError::internal)?,
             ))
         }
         _ => None,

@@ -13,10 +13,29 @@ pub enum SectionKind {
     RootCauses,
     Mitigations,
     Prevention,
+    /// An answer, as a candidate would give it, that scores mostly 2.
+    ExampleLevel2,
+    /// An answer, as a candidate would give it, that scores mostly 4.
+    ExampleLevel4,
 }
 
 impl SectionKind {
-    pub const ALL: [SectionKind; 7] = [
+    /// Every section after the prompt, in file order (the follow-ups sit between the answer
+    /// key and the examples).
+    pub const ALL: [SectionKind; 9] = [
+        SectionKind::StrongAnswer,
+        SectionKind::FirstInspect,
+        SectionKind::Commands,
+        SectionKind::Metrics,
+        SectionKind::RootCauses,
+        SectionKind::Mitigations,
+        SectionKind::Prevention,
+        SectionKind::ExampleLevel2,
+        SectionKind::ExampleLevel4,
+    ];
+
+    /// The answer key: the sections every scenario has.
+    pub const ANSWER_KEY: [SectionKind; 7] = [
         SectionKind::StrongAnswer,
         SectionKind::FirstInspect,
         SectionKind::Commands,
@@ -25,6 +44,13 @@ impl SectionKind {
         SectionKind::Mitigations,
         SectionKind::Prevention,
     ];
+
+    /// The example answers, optional for a team's scenario, required in `content/`.
+    pub const EXAMPLES: [SectionKind; 2] = [SectionKind::ExampleLevel2, SectionKind::ExampleLevel4];
+
+    pub fn is_example(self) -> bool {
+        Self::EXAMPLES.contains(&self)
+    }
 
     pub fn key(self) -> &'static str {
         match self {
@@ -35,6 +61,8 @@ impl SectionKind {
             SectionKind::RootCauses => "root-causes",
             SectionKind::Mitigations => "mitigations",
             SectionKind::Prevention => "prevention",
+            SectionKind::ExampleLevel2 => "example-2",
+            SectionKind::ExampleLevel4 => "example-4",
         }
     }
 
@@ -48,6 +76,8 @@ impl SectionKind {
             SectionKind::RootCauses => "Likely root causes",
             SectionKind::Mitigations => "Mitigations",
             SectionKind::Prevention => "Prevention",
+            SectionKind::ExampleLevel2 => "Example answer at level 2",
+            SectionKind::ExampleLevel4 => "Example answer at level 4",
         }
     }
 
@@ -148,6 +178,15 @@ pub struct Recommendation {
     pub key: String,
     pub label: String,
     pub description: String,
+}
+
+/// How dimension scores combine into the recommendation: the words shown to the people who
+/// choose it, and the bar (mean score over the dimensions that apply) a "yes" needs at each
+/// target level, in hundredths (2.75 is 275).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecommendationRule {
+    pub text: String,
+    pub bars: Vec<(Level, u16)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -63,15 +63,16 @@ pub fn compose(d: &Draft) -> (String, Vec<String>, Invalid) {
             push(field, line.to_string());
         }
     };
-    section("prompt", "Prompt", &d.prompt);
-    for kind in SectionKind::ALL {
-        let body = d
-            .sections
+    let body_of = |kind: SectionKind| {
+        d.sections
             .iter()
             .find(|(k, _)| *k == kind)
             .map(|(_, b)| b.as_str())
-            .unwrap_or("");
-        section(&section_field(kind), kind.heading(), body);
+            .unwrap_or("")
+    };
+    section("prompt", "Prompt", &d.prompt);
+    for kind in SectionKind::ANSWER_KEY {
+        section(&section_field(kind), kind.heading(), body_of(kind));
     }
     let follow_ups: String = lines(&d.follow_ups)
         .map(|(_, l)| {
@@ -81,6 +82,12 @@ pub fn compose(d: &Draft) -> (String, Vec<String>, Invalid) {
         .collect::<Vec<_>>()
         .join("\n");
     section("follow_ups", "Follow-up questions", &follow_ups);
+    // The example answers are optional for a team's scenario: left empty, not written.
+    for kind in SectionKind::EXAMPLES {
+        if !body_of(kind).trim().is_empty() {
+            section(&section_field(kind), kind.heading(), body_of(kind));
+        }
+    }
     let (fields, text): (Vec<String>, Vec<String>) = out.into_iter().unzip();
     let mut text = text.join("\n");
     text.push('\n');
@@ -168,10 +175,25 @@ fn capitalise(s: &str) -> String {
 /// Lines of context kept around each change.
 const CONTEXT: usize = 3;
 
-/// A line diff of two files, unchanged stretches longer than the context shortened.
+/// Longest a diff may take: past it, the diff algorithm gives up on finding the smallest diff
+/// and answers with a coarser one (whole blocks removed and added), which is still correct.
+pub const DIFF_DEADLINE: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// [`diff`] on a blocking thread, so that a large one never holds up the async workers.
+pub async fn diff_off_thread(old: String, new: String) -> Result<Vec<DiffLine>, String> {
+    tokio::task::spawn_blocking(move || diff(&old, &new))
+        .await
+        .map_err(|e| format!("diff thread: {e}"))
+}
+
+/// A line diff of two files, unchanged stretches longer than the context shortened. Bounded in
+/// time by [`DIFF_DEADLINE`].
 pub fn diff(old: &str, new: &str) -> Vec<DiffLine> {
     use similar::{ChangeTag, TextDiff};
-    let all: Vec<DiffLine> = TextDiff::from_lines(old, new)
+    let deadline = std::time::Instant::now() + DIFF_DEADLINE;
+    let all: Vec<DiffLine> = TextDiff::configure()
+        .deadline(deadline)
+        .diff_lines(old, new)
         .iter_all_changes()
         .map(|c| {
             let text = c.value().trim_end_matches('\n').to_string();
@@ -290,5 +312,27 @@ mod tests {
         assert!(d.contains(&DiffLine::Same("line 7".into())));
         assert!(!d.contains(&DiffLine::Same("line 2".into())));
         assert_eq!(d.first(), Some(&DiffLine::Skipped(6)));
+    }
+
+    #[test]
+    fn a_huge_diff_ends_by_its_deadline_and_still_tells_the_truth() {
+        // Two large versions sharing no line: the worst case for Myers' algorithm.
+        let old: String = (0..60_000).map(|i| format!("old line {i}\n")).collect();
+        let new: String = (0..60_000)
+            .map(|i| format!("new line {}\n", i * 7))
+            .collect();
+        let started = std::time::Instant::now();
+        let d = diff(&old, &new);
+        assert!(
+            started.elapsed() < DIFF_DEADLINE * 8,
+            "took {:?}",
+            started.elapsed()
+        );
+        let removed = d
+            .iter()
+            .filter(|l| matches!(l, DiffLine::Removed(_)))
+            .count();
+        let added = d.iter().filter(|l| matches!(l, DiffLine::Added(_))).count();
+        assert_eq!((removed, added), (60_000, 60_000));
     }
 }

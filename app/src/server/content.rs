@@ -3,6 +3,7 @@
 //! [`load`] reads and validates every file without touching the database, collecting every
 //! problem with its file and line; [`sync`] then writes only what changed.
 mod files;
+mod lint;
 mod parse;
 mod sync;
 #[cfg(test)]
@@ -12,5 +13,6 @@ pub use files::{
     load, ContentError, ContentErrors, ContentSet, FollowUpDef, FrameworkFile, KeyPointDef,
     RubricFile, ScenarioFile,
 };
+pub use lint::{lint, FAST_MOVING_TOOLS, STOP_LIST};
 pub use parse::{parse_framework, parse_rubric, parse_scenario};
 pub use sync::{render, sync, SyncError, SyncReport};

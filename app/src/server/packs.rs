@@ -34,6 +34,10 @@ struct Front<'a> {
     summary: &'a str,
     topics: Vec<&'a str>,
     level: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    not_applicable: Option<&'a [String]>,
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    checked_with: std::collections::BTreeMap<&'a str, &'a str>,
     key_points: Vec<KeyPoint<'a>>,
 }
 
@@ -52,6 +56,12 @@ pub fn write_file(f: &ScenarioFile) -> String {
         summary: &f.summary,
         topics: f.topics.iter().map(|t| t.key()).collect(),
         level: f.level.key(),
+        not_applicable: f.not_applicable.as_deref(),
+        checked_with: f
+            .checked_with
+            .iter()
+            .map(|(t, v)| (t.as_str(), v.as_str()))
+            .collect(),
         key_points: f
             .key_points
             .iter()
@@ -68,12 +78,15 @@ pub fn write_file(f: &ScenarioFile) -> String {
     let mut section = |heading: &str, body: &str| {
         out.push_str(&format!("\n## {heading}\n\n{}\n", body.trim_end()));
     };
-    section("Prompt", &f.prompt);
-    for kind in SectionKind::ALL {
-        if let Some((_, body)) = f.sections.iter().find(|(k, _)| *k == kind) {
-            section(kind.heading(), body);
+    let sections = |kinds: &[SectionKind], section: &mut dyn FnMut(&str, &str)| {
+        for kind in kinds {
+            if let Some((_, body)) = f.sections.iter().find(|(k, _)| k == kind) {
+                section(kind.heading(), body);
+            }
         }
-    }
+    };
+    section("Prompt", &f.prompt);
+    sections(&SectionKind::ANSWER_KEY, &mut section);
     let follow_ups = f
         .follow_ups
         .iter()
@@ -87,6 +100,7 @@ pub fn write_file(f: &ScenarioFile) -> String {
         .collect::<Vec<_>>()
         .join("\n");
     section("Follow-up questions", &follow_ups);
+    sections(&SectionKind::EXAMPLES, &mut section);
     out
 }
 

@@ -1,6 +1,6 @@
 //! Reading `content/` from disk into validated records.
 use super::parse::{parse_framework, parse_rubric, parse_scenario};
-use crate::domain::library::{Recommendation, RubricDimension, SectionKind};
+use crate::domain::library::{Recommendation, RecommendationRule, RubricDimension, SectionKind};
 use crate::domain::slug::Slug;
 use crate::domain::taxonomy::{Level, Topic};
 use sha2::{Digest, Sha256};
@@ -73,8 +73,14 @@ pub struct ScenarioFile {
     pub summary: String,
     pub topics: Vec<Topic>,
     pub level: Level,
+    /// Rubric dimension keys the drill gives no chance to show; None when the file does not
+    /// say (a team's scenario may leave it out; `content/` may not).
+    pub not_applicable: Option<Vec<String>>,
+    /// (tool, version) the commands were checked against, sorted by tool.
+    pub checked_with: Vec<(String, String)>,
     pub prompt: String,
-    /// Every answer-key section, in [`SectionKind::ALL`] order.
+    /// Every answer-key section, and the example answers when written, in [`SectionKind::ALL`]
+    /// order.
     pub sections: Vec<(SectionKind, String)>,
     pub key_points: Vec<KeyPointDef>,
     pub follow_ups: Vec<FollowUpDef>,
@@ -99,6 +105,7 @@ pub struct RubricFile {
     pub description: String,
     pub dimensions: Vec<RubricDimension>,
     pub recommendations: Vec<Recommendation>,
+    pub rule: Option<RecommendationRule>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -2,7 +2,8 @@
 use super::files::{
     sha256_hex, ContentError, FollowUpDef, FrameworkFile, KeyPointDef, RubricFile, ScenarioFile,
 };
-use crate::domain::library::{Recommendation, RubricDimension, SectionKind};
+use crate::domain::library::{Recommendation, RecommendationRule, RubricDimension, SectionKind};
+use crate::domain::packs::MAX_FILE_BYTES;
 use crate::domain::slug::Slug;
 use crate::domain::taxonomy::{Level, Topic};
 use serde::Deserialize;
@@ -10,6 +11,16 @@ use std::collections::{BTreeMap, HashSet};
 
 const PROMPT: &str = "Prompt";
 const FOLLOW_UPS: &str = "Follow-up questions";
+/// Synonyms a key point may list.
+const MAX_SYNONYMS: usize = 16;
+/// Longest prompt and longest other section, in characters: far above any real drill (the
+/// longest built-in section is under 4,000), low enough that no save, import or diff of a
+/// scenario is ever a large piece of work.
+const MAX_PROMPT_CHARS: usize = 4_000;
+const MAX_SECTION_CHARS: usize = 30_000;
+/// Most follow-up questions, and the longest one.
+const MAX_FOLLOW_UPS: usize = 30;
+const MAX_FOLLOW_UP_CHARS: usize = 1_000;
 
 /// A content file split at its `+++` front matter.
 struct Document<'a> {
@@ -130,6 +141,10 @@ struct ScenarioFront {
     topics: Vec<String>,
     level: String,
     #[serde(default)]
+    not_applicable: Option<Vec<String>>,
+    #[serde(default)]
+    checked_with: Option<BTreeMap<String, String>>,
+    #[serde(default)]
     key_points: Vec<KeyPointFront>,
 }
 
@@ -184,8 +199,9 @@ fn split_sections<'a>(doc: &Document<'a>, problems: &mut Problems) -> Vec<RawSec
 
 fn expected_headings() -> String {
     std::iter::once(PROMPT)
-        .chain(SectionKind::ALL.map(SectionKind::heading))
+        .chain(SectionKind::ANSWER_KEY.map(SectionKind::heading))
         .chain(std::iter::once(FOLLOW_UPS))
+        .chain(SectionKind::EXAMPLES.map(SectionKind::heading))
         .map(|h| format!("\"{h}\""))
         .collect::<Vec<_>>()
         .join(", ")
@@ -221,6 +237,23 @@ fn parse_follow_ups(
             Some(section.line),
             "section \"Follow-up questions\" needs at least one \"- \" question",
         );
+    }
+    if items.len() > MAX_FOLLOW_UPS {
+        problems.at(
+            Some(section.line),
+            format!(
+                "at most {MAX_FOLLOW_UPS} follow-up questions, not {}",
+                items.len()
+            ),
+        );
+    }
+    for (line, item) in &items {
+        if item.chars().count() > MAX_FOLLOW_UP_CHARS {
+            problems.at(
+                Some(*line),
+                format!("a follow-up question may be at most {MAX_FOLLOW_UP_CHARS} characters"),
+            );
+        }
     }
     items
         .into_iter()
@@ -297,11 +330,13 @@ fn parse_key_points(front: &[KeyPointFront], problems: &mut Problems) -> Vec<Key
             .map(|s| s.trim().to_string())
             .filter(|s| !s.is_empty())
             .collect();
-        if !(1..=12).contains(&synonyms.len()) || synonyms.iter().any(|s| s.chars().count() > 60) {
+        if !(1..=MAX_SYNONYMS).contains(&synonyms.len())
+            || synonyms.iter().any(|s| s.chars().count() > 60)
+        {
             problems.at(
                 line,
                 format!(
-                    "key point \"{}\": needs 1 to 12 synonyms of at most 60 characters each",
+                    "key point \"{}\": needs 1 to {MAX_SYNONYMS} synonyms of at most 60 characters each",
                     kp.id
                 ),
             );
@@ -317,6 +352,17 @@ fn parse_key_points(front: &[KeyPointFront], problems: &mut Problems) -> Vec<Key
 
 /// Parse and validate one scenario file.
 pub fn parse_scenario(path: &str, text: &str) -> Result<ScenarioFile, Vec<ContentError>> {
+    if text.len() > MAX_FILE_BYTES {
+        return Err(vec![ContentError::new(
+            path,
+            None,
+            format!(
+                "the scenario is {} KB; at most {} KB",
+                text.len() / 1024,
+                MAX_FILE_BYTES / 1024
+            ),
+        )]);
+    }
     let doc = split_front_matter(path, text).map_err(|e| vec![e])?;
     let front: ScenarioFront =
         toml::from_str(doc.front).map_err(|e| vec![toml_error(path, FRONT_LINE, doc.front, &e)])?;
@@ -341,6 +387,39 @@ pub fn parse_scenario(path: &str, text: &str) -> Result<ScenarioFile, Vec<Conten
     if front.topics.is_empty() {
         problems.field("topics", "list at least one topic");
     }
+    let not_applicable = front.not_applicable.as_ref().map(|keys| {
+        let mut seen = HashSet::new();
+        for key in keys {
+            if Slug::parse(key).is_err() || !seen.insert(key.as_str()) {
+                problems.field(
+                    "not_applicable",
+                    format!("\"{key}\" is not a rubric dimension key, or is listed twice"),
+                );
+            }
+        }
+        keys.clone()
+    });
+    let checked_with: Vec<(String, String)> = front
+        .checked_with
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(tool, version)| {
+            let tool_ok = (1..=30).contains(&tool.len())
+                && tool
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+            let version = version.trim().to_string();
+            if !tool_ok || !(1..=30).contains(&version.chars().count()) {
+                problems.field(
+                    "checked_with",
+                    format!(
+                        "`{tool} = \"{version}\"`: write a lowercase tool name and a version of 1 to 30 characters"
+                    ),
+                );
+            }
+            (tool, version)
+        })
+        .collect();
     let key_points = parse_key_points(&front.key_points, &mut problems);
     let key_ids: HashSet<&str> = key_points.iter().map(|k| k.key.as_str()).collect();
 
@@ -362,6 +441,22 @@ pub fn parse_scenario(path: &str, text: &str) -> Result<ScenarioFile, Vec<Conten
                 Some(section.line),
                 format!("section \"{}\" is empty", section.heading),
             );
+        }
+        let limit = if section.heading == PROMPT {
+            MAX_PROMPT_CHARS
+        } else {
+            MAX_SECTION_CHARS
+        };
+        let chars = section.content.trim().chars().count();
+        if chars > limit {
+            problems.at(
+                Some(section.line),
+                format!(
+                    "section \"{}\" has {chars} characters; at most {limit}",
+                    section.heading
+                ),
+            );
+            continue;
         }
         match section.heading {
             PROMPT => prompt = Some(section.content.trim().to_string()),
@@ -386,7 +481,7 @@ pub fn parse_scenario(path: &str, text: &str) -> Result<ScenarioFile, Vec<Conten
         missing.push(PROMPT);
     }
     missing.extend(
-        SectionKind::ALL
+        SectionKind::ANSWER_KEY
             .into_iter()
             .filter(|k| !sections.iter().any(|(s, _)| s == k))
             .map(SectionKind::heading),
@@ -408,6 +503,8 @@ pub fn parse_scenario(path: &str, text: &str) -> Result<ScenarioFile, Vec<Conten
             summary,
             topics,
             level,
+            not_applicable,
+            checked_with,
             prompt,
             sections,
             key_points,
@@ -462,6 +559,15 @@ struct RubricToml {
     description: String,
     dimensions: Vec<DimensionToml>,
     recommendations: Vec<RecommendationToml>,
+    #[serde(default)]
+    recommendation_rule: Option<RuleToml>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleToml {
+    text: String,
+    bar: BTreeMap<String, f64>,
 }
 
 #[derive(Deserialize)]
@@ -563,6 +669,40 @@ pub fn parse_rubric(path: &str, text: &str) -> Result<RubricFile, Vec<ContentErr
             description: r.description.trim().to_string(),
         })
         .collect();
+    let rule = raw.recommendation_rule.as_ref().map(|r| {
+        let line = problems.line_of("[recommendation_rule", 0);
+        let text = r.text.trim().to_string();
+        if text.is_empty() {
+            problems.at(
+                line,
+                "`recommendation_rule.text` must say the rule in words",
+            );
+        }
+        let mut bars = Vec::new();
+        for level in Level::ALL {
+            match r.bar.get(level.key()) {
+                Some(bar) if (1.0..=4.0).contains(bar) => {
+                    bars.push((level, (bar * 100.0).round() as u16));
+                }
+                _ => problems.at(
+                    line,
+                    format!(
+                        "[recommendation_rule.bar] needs `{} = <mean score from 1 to 4>`",
+                        level.key()
+                    ),
+                ),
+            }
+        }
+        for key in r.bar.keys() {
+            if Level::parse(key).is_err() {
+                problems.at(
+                    line,
+                    format!("[recommendation_rule.bar]: unknown level `{key}`"),
+                );
+            }
+        }
+        RecommendationRule { text, bars }
+    });
     let record = RubricFile {
         path: path.to_string(),
         hash: sha256_hex(text.as_bytes()),
@@ -570,6 +710,7 @@ pub fn parse_rubric(path: &str, text: &str) -> Result<RubricFile, Vec<ContentErr
         description,
         dimensions,
         recommendations,
+        rule,
     };
     problems.finish(Some(record))
 }

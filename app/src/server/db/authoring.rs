@@ -191,6 +191,8 @@ pub async fn stored_file(
         summary,
         topics,
         level: Level::parse(&level).map_err(|e| decode("level", e))?,
+        not_applicable: None,
+        checked_with: Vec::new(),
         prompt,
         sections: sections
             .into_iter()
