@@ -84,6 +84,62 @@ test('a lead writes a scenario with a live preview, edits it, and reads the diff
   await w.expectClean();
 });
 
+// Everything a hostile author might type, aimed at every way text can become markup: breaking
+// out of the textarea, inline script, frames, event handlers, and javascript: links.
+const HOSTILE = [
+  '- A checkable point.',
+  '</textarea><script>alert("out")</script><textarea>',
+  '<script>alert("script")</script>',
+  '<iframe srcdoc="<script>alert(1)</script>"></iframe>',
+  '<details open ontoggle="alert(2)"><summary>x</summary></details>',
+  '<img src="x" onerror="alert(3)"> <svg onload="alert(4)"></svg>',
+  '[link](javascript:alert(5))',
+].join('\n\n');
+
+test('text typed into the editor stays text in the editor, with and without JavaScript', async ({ page }, info) => {
+  const w = watch(page, [404]);
+  const csp: string[] = [];
+  page.on('console', (m) => {
+    if (/Content Security Policy|Refused to/i.test(m.text())) csp.push(m.text());
+  });
+  let dialogs = 0;
+  page.on('dialog', (d) => {
+    dialogs += 1;
+    void d.dismiss();
+  });
+  const slug = `hostile-editor-${info.project.name}`;
+  await signInAs(page, 'lead@demo.example');
+  await page.goto('/author');
+  await page.getByRole('link', { name: 'New scenario for Demo hiring team' }).click();
+  await fillNewScenario(page, slug, KEY_POINTS);
+  for (const section of SECTIONS) await page.getByLabel(section, { exact: true }).fill(HOSTILE);
+  await page.getByRole('button', { name: 'Save version' }).click();
+  await expect(page.getByText('Saved as a new version.')).toBeVisible();
+
+  await page.goto(`/author/edit?slug=${slug}`);
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  if (hydrated(info)) await page.waitForLoadState('networkidle');
+  const form = page.locator('form.editor-form');
+  // Around the textareas: nothing but the label, hint and field. (The previews hold the
+  // sanitised rendering, where a harmless <details> may stand.)
+  await expect(form.locator('.markdown-field .field').locator('script, iframe, details, svg, img')).toHaveCount(0);
+  await expect(form.locator('script, iframe, svg, img[onerror]')).toHaveCount(0);
+  await expect(form.locator('[ontoggle], [onload], [onerror], a[href^="javascript"]')).toHaveCount(0);
+  for (const section of SECTIONS) {
+    await expect(page.getByLabel(section, { exact: true })).toHaveValue(HOSTILE);
+  }
+  // And after typing, the preview (the server's sanitised rendering) holds nothing live.
+  if (hydrated(info)) {
+    await page.getByLabel('Metrics', { exact: true }).fill(HOSTILE + '\n\n- one more');
+    const metrics = page.getByRole('region', { name: 'Preview: Metrics' });
+    await expect(metrics).toContainText('one more');
+    await expect(metrics.locator('script, iframe, details, svg, img[onerror], a[href^="javascript"]')).toHaveCount(0);
+  }
+  expect(dialogs).toBe(0);
+  expect(csp, 'nothing the page had to refuse').toEqual([]);
+  await w.expectClean();
+});
+
 test('a refused save names the field and keeps everything typed', async ({ page }, info) => {
   const w = watch(page, [422]);
   await signInAs(page, 'lead@demo.example');

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use crate::{
     domain::{
-        account::{DisplayName, Email, NewPassword, Role},
+        account::{DisplayName, Email, Role},
         error::Invalid,
         policy::Action,
     },
@@ -58,7 +58,7 @@ async fn client_address() -> std::net::IpAddr {
 fn too_many(wait_seconds: u64) -> AppError {
     let minutes = wait_seconds.div_ceil(60);
     AppError::TooManyRequests(format!(
-        "Too many sign-in attempts. Wait {} and try again.",
+        "Too many password attempts. Wait {} and try again.",
         if minutes <= 1 {
             "a minute".to_string()
         } else {
@@ -67,17 +67,39 @@ fn too_many(wait_seconds: u64) -> AppError {
     ))
 }
 
+/// Check the signed-in user's current password, spending from the same limits as a sign-in
+/// (per client and per account): a stolen cookie must not turn into unlimited guesses.
+#[cfg(feature = "ssr")]
+async fn check_own_password(
+    who: &crate::server::auth::Asker,
+    user_id: i64,
+    password: String,
+    field: &str,
+) -> Result<(), AppError> {
+    let pool = &who.state.pool;
+    let (stored, email) = users::password_hash(pool, user_id)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    let client = client_address().await;
+    limits::check(pool, client, &email, now_millis())
+        .await?
+        .map_err(too_many)?;
+    if password.len() > SIGN_IN_PASSWORD_MAX || !password::verify(Some(stored), password).await? {
+        return Err(AppError::invalid(
+            field,
+            "That is not your current password.",
+        ));
+    }
+    Ok(())
+}
+
 #[server]
 pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
     let who = asker(Action::Authenticate).await?;
-    limits::check(
-        &who.state.pool,
-        client_address().await,
-        &email,
-        now_millis(),
-    )
-    .await?
-    .map_err(too_many)?;
+    let client = client_address().await;
+    limits::check(&who.state.pool, client, &email, now_millis())
+        .await?
+        .map_err(too_many)?;
     let refused = || {
         AppError::Validation(
             Invalid::default()
@@ -90,10 +112,11 @@ pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
     }
     let account = users::credentials(&who.state.pool, email.trim()).await?;
     let hash = account.as_ref().map(|a| a.password_hash.clone());
-    let verified = password::verify(hash, password).await;
+    let verified = password::verify(hash, password).await?;
     match account {
         Some(a) if verified && a.active => {
-            session::start(&who.session, a.id, a.session_epoch).await?;
+            limits::remember(&who.state.pool, client, &email, now_millis()).await?;
+            session::start(&who.session, a.id, a.session_key).await?;
             tracing::info!(user_id = a.id, "signed in");
             leptos_axum::redirect("/");
             Ok(())
@@ -127,22 +150,21 @@ pub async fn register(
         Email::parse(&email).map_err(|m| invalid = std::mem::take(&mut invalid).field("email", m));
     let name_ok = DisplayName::parse(&display_name)
         .map_err(|m| invalid = std::mem::take(&mut invalid).field("display_name", m));
-    let password_ok = NewPassword::parse(&password)
+    let password_ok = password::new_password(&password)
         .map_err(|m| invalid = std::mem::take(&mut invalid).field("password", m));
     let (Ok(email_v), Ok(name), Ok(password_v)) = (email_ok, name_ok, password_ok) else {
         return Err(AppError::Validation(invalid));
     };
-    let hash = password::hash(password_v.expose().to_string())
-        .await
-        .map_err(AppError::internal)?;
+    let hash = password::hash(password_v.expose().to_string()).await?;
     let new = users::NewUser {
         email: email_v.as_str(),
         display_name: name.as_str(),
         password_hash: &hash,
         role: Role::Candidate,
     };
-    let id = match users::create(&who.state.pool, &new, now_millis()).await {
-        Ok(id) => id,
+    let mut conn = who.state.pool.acquire().await?;
+    let created = match users::create(&mut conn, &new, now_millis()).await {
+        Ok(created) => created,
         Err(users::CreateUserError::EmailTaken) => {
             return Err(AppError::Validation(invalid.field(
                 "email",
@@ -151,8 +173,9 @@ pub async fn register(
         }
         Err(users::CreateUserError::Db(e)) => return Err(e.into()),
     };
-    session::start(&who.session, id, 0).await?;
-    tracing::info!(user_id = id, "registered");
+    drop(conn);
+    session::start(&who.session, created.id, created.session_key).await?;
+    tracing::info!(user_id = created.id, "registered");
     leptos_axum::redirect("/");
     Ok(())
 }
@@ -173,22 +196,12 @@ pub async fn change_password(
 ) -> Result<(), AppError> {
     let who = asker(Action::OwnAccount).await?;
     let user = who.signed_in()?;
-    let stored = users::password_hash(&who.state.pool, user.id).await?;
-    if current_password.len() > SIGN_IN_PASSWORD_MAX
-        || !password::verify(stored, current_password).await
-    {
-        return Err(AppError::invalid(
-            "current_password",
-            "That is not your current password.",
-        ));
-    }
     let new =
-        NewPassword::parse(&new_password).map_err(|m| AppError::invalid("new_password", m))?;
-    let hash = password::hash(new.expose().to_string())
-        .await
-        .map_err(AppError::internal)?;
-    let epoch = users::set_password(&who.state.pool, user.id, &hash, now_millis()).await?;
-    session::start(&who.session, user.id, epoch).await?;
+        password::new_password(&new_password).map_err(|m| AppError::invalid("new_password", m))?;
+    check_own_password(&who, user.id, current_password, "current_password").await?;
+    let hash = password::hash(new.expose().to_string()).await?;
+    let key = users::set_password(&who.state.pool, user.id, &hash, now_millis()).await?;
+    session::start(&who.session, user.id, key).await?;
     leptos_axum::redirect("/account?changed=password");
     Ok(())
 }
@@ -198,13 +211,7 @@ pub async fn change_password(
 pub async fn delete_account(password: String, confirm: Option<String>) -> Result<(), AppError> {
     let who = asker(Action::OwnAccount).await?;
     let user = who.signed_in()?.clone();
-    let stored = users::password_hash(&who.state.pool, user.id).await?;
-    if password.len() > SIGN_IN_PASSWORD_MAX || !password::verify(stored, password).await {
-        return Err(AppError::invalid(
-            "password",
-            "That is not your current password.",
-        ));
-    }
+    check_own_password(&who, user.id, password, "password").await?;
     if confirm.as_deref() != Some("yes") {
         return Err(AppError::invalid(
             "confirm",

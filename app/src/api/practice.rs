@@ -32,6 +32,10 @@ async fn own_attempt(id: i64) -> Result<(Asker, store::AttemptCore), AppError> {
     // A guest's attempt (mock session) belongs to no account.
     let candidate_id = core.candidate_id.ok_or(AppError::Forbidden)?;
     crate::domain::policy::authorize(who.user.as_ref(), Action::OwnAttempt { candidate_id })?;
+    // A mock scenario the interviewer has not put on screen does not exist for the candidate.
+    if !core.shown_to_candidate {
+        return Err(AppError::NotFound);
+    }
     Ok((who, core))
 }
 
@@ -157,7 +161,7 @@ pub async fn get_attempt(id: i64) -> Result<Attempt, AppError> {
         } else {
             String::new()
         },
-        hints: if reviewed {
+        hints: if reviewed && core.answer_key_visible {
             coverage::hints(&core.answer_md, &detail.key_points)
         } else {
             vec![]
@@ -169,13 +173,19 @@ pub async fn get_attempt(id: i64) -> Result<Attempt, AppError> {
         stage,
         mock: core.mode == "mock",
         calibration_consent_at: core.calibration_consent_at,
-        key_points: if stage == Stage::Answering {
+        // A team's scenario the candidate is not on the team of (a mock interview by that
+        // team): its key points and answer key are the team's interview material, never shown.
+        key_points: if stage == Stage::Answering || !core.answer_key_visible {
             vec![]
         } else {
             detail.key_points
         },
         dimensions,
-        sections: if reviewed { detail.sections } else { vec![] },
+        sections: if reviewed && core.answer_key_visible {
+            detail.sections
+        } else {
+            vec![]
+        },
         self_card,
         other_cards: if reviewed { other_cards } else { vec![] },
         next_due: match core.candidate_id {

@@ -123,16 +123,7 @@ pub async fn submit_session_scorecard(
             ))
         }
         (Some(id), true) => {
-            let crate::server::db::Flag(own) = sqlx::query_scalar(
-                "SELECT EXISTS (SELECT 1 FROM scorecards WHERE id = $1 AND attempt_id = $2
-                                   AND scorer_id = $3 AND kind = 'interviewer')",
-            )
-            .bind(id)
-            .bind(item.attempt_id)
-            .bind(me)
-            .fetch_one(&mut *tx)
-            .await?;
-            if !own {
+            if !store::is_own_card(&mut tx, id, item.attempt_id, me).await? {
                 return Err(AppError::Forbidden);
             }
         }
@@ -195,11 +186,7 @@ pub async fn share_scorecard(session_id: i64, position: i64) -> Result<(), AppEr
         .ok_or(AppError::NotFound)?;
     let rating = rating_for_mean(mean(latest.card.scores.iter().map(|s| s.score as f64)));
     let mut tx = db::begin_write(pool).await?;
-    sqlx::query("UPDATE mock_session_items SET shared_at = $2 WHERE id = $1")
-        .bind(item.id)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+    store::mark_shared(&mut tx, item.id, now).await?;
     let previous = db::practice::review_state(&mut tx, candidate, attempt.scenario_id).await?;
     let next = crate::server::schedule::review(previous.as_ref(), rating, now);
     db::practice::put_review_state(&mut tx, candidate, attempt.scenario_id, attempt.id, &next)

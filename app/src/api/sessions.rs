@@ -354,6 +354,7 @@ pub async fn session_console(id: i64) -> Result<Console, AppError> {
             target_level: c.target_level,
             amends: c.amends_id,
             amend_reason: c.amend_reason,
+            saw_others: c.saw_others,
         })
         .collect();
     Ok(Console {
@@ -379,12 +380,15 @@ pub async fn session_console(id: i64) -> Result<Console, AppError> {
         scenario: attempt.scenario(),
         item_started_at: item.started_at.unwrap_or(head.created_at),
         prompt_html: detail.prompt_html,
+        // A shadow scores independently: the interviewer's live ticks are not theirs to see
+        // until their own scorecard is in.
         key_points: detail
             .key_points
             .into_iter()
             .map(|k| {
                 let mark = marks
                     .iter()
+                    .filter(|_| !shadow || i_have_scored)
                     .find(|(key, _)| *key == k.key)
                     .and_then(|(_, m)| Mark::parse(m));
                 (k, mark)
@@ -527,7 +531,7 @@ pub async fn end_session(session_id: i64) -> Result<(), AppError> {
     let revision = store::end(&who.state.pool, session_id, now_millis()).await?;
     who.state
         .live
-        .announce(&who.state.pool, session_id, revision)
+        .announce_end(&who.state.pool, session_id, revision)
         .await;
     tracing::info!(session_id, "mock session ended");
     leptos_axum::redirect(&format!("/sessions/{session_id}#scorecard"));

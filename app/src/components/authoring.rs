@@ -74,7 +74,7 @@ pub fn MarkdownField(
                     aria-invalid=invalid.then_some("true")
                     aria-describedby=described
                     on:input=on_input>
-                    {initial}
+                    {crate::components::form::textarea_text(&initial)}
                 </textarea>
                 {error.map(|m| view! { <p class="field-error" id=error_id>{m}</p> })}
             </div>

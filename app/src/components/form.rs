@@ -86,3 +86,35 @@ pub fn kept_value(error: &Option<AppError>, field: &str) -> Option<String> {
         .and_then(|e| e.kept(field))
         .map(str::to_string)
 }
+
+/// Text to put between `<textarea>` tags. Leptos writes a textarea's children into the page
+/// unescaped (as it does a `<script>`'s), and in the browser sets them as HTML: text a person
+/// typed ("</textarea><script>…", "<iframe srcdoc=…>") would become markup. Escaped here, the
+/// browser reads it back as exactly the text that was typed, with or without JavaScript.
+pub fn textarea_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn textarea_text_is_text_whatever_it_contains() {
+        assert_eq!(
+            super::textarea_text("</textarea><script>x && y</script>"),
+            "&lt;/textarea&gt;&lt;script&gt;x &amp;&amp; y&lt;/script&gt;"
+        );
+        assert_eq!(
+            super::textarea_text("plain 'text' \"here\""),
+            "plain 'text' \"here\""
+        );
+    }
+}

@@ -351,6 +351,17 @@ fn connect(token: String, screen: RwSignal<CandidateScreen>, link: RwSignal<Link
         source.add_event_listener_with_callback("revision", on_revision.as_ref().unchecked_ref());
     on_revision.forget();
 
+    // The session ended: the server closes the stream after saying so. Close it here too before
+    // the browser tries to reconnect (which would be answered 410), and ask for nothing more.
+    let source_for_end = source.clone();
+    let on_end = Closure::<dyn FnMut(MessageEvent)>::new(move |_: MessageEvent| {
+        source_for_end.close();
+        link.set(Link::Ended);
+        screen.update(|s| s.status = SessionStatus::Ended);
+    });
+    let _ = source.add_event_listener_with_callback("ended", on_end.as_ref().unchecked_ref());
+    on_end.forget();
+
     let source_for_error = source.clone();
     let on_error = Closure::<dyn FnMut()>::new(move || {
         if link.get_untracked() == Link::Ended {

@@ -195,7 +195,7 @@ pub fn AutosaveBox(
                     }
                 }
             >
-                {initial}
+                {crate::components::form::textarea_text(&initial)}
             </textarea>
             <div class="answer-meta">
                 <p id=status_id class="save-status" role="status"

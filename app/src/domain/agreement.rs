@@ -136,7 +136,16 @@ pub fn icc(table: &[Vec<Option<f64>>]) -> Icc {
     let jms = ss_cols / (kf - 1.0);
     let ems = ss_error / ((nf - 1.0) * (kf - 1.0));
     let wms = (ss_cols + ss_error) / (nf * (kf - 1.0));
-    let ratio = |num: f64, den: f64| (den != 0.0 && den.is_finite()).then(|| num / den);
+    // A denominator that is zero in exact arithmetic comes out of floating point as a tiny
+    // remainder (1e-16 of the mean squares); dividing by it gave ICCs of -1.2e16. What is
+    // zero relative to the mean squares is zero: the coefficient is not defined.
+    let scale = [bms, jms, ems, wms]
+        .into_iter()
+        .map(f64::abs)
+        .fold(0.0_f64, f64::max);
+    let ratio = |num: f64, den: f64| {
+        (den.is_finite() && den.abs() > scale * 1e-9 && scale > 0.0).then(|| num / den)
+    };
     Icc {
         icc1_1: ratio(bms - wms, bms + (kf - 1.0) * wms),
         icc2_1: ratio(bms - ems, bms + (kf - 1.0) * ems + kf * (jms - ems) / nf),
@@ -145,6 +154,50 @@ pub fn icc(table: &[Vec<Option<f64>>]) -> Icc {
         icc2_k: ratio(bms - ems, bms + (jms - ems) / nf),
         icc3_k: ratio(bms - ems, bms),
     }
+}
+
+/// The largest gap-free block of a ratings table (`table[unit][rater]`): the raters, and the
+/// units every one of them scored, as (rows, columns). The ICCs need such a block; taking only
+/// the units everybody scored would throw most away whenever one rater (a deleted account, a
+/// newcomer) scored little. Raters are dropped one at a time, each time the one whose leaving
+/// completes the most units; of the blocks on the way, the one with the most ratings (units x
+/// raters, at least two of each) is kept. None when no such block exists.
+pub fn complete_block(table: &[Vec<Option<f64>>]) -> Option<(Vec<usize>, Vec<usize>)> {
+    let width = table.iter().map(Vec::len).max().unwrap_or(0);
+    let rated = |r: &Vec<Option<f64>>, c: usize| r.get(c).copied().flatten().is_some();
+    let rows_for = |cols: &[usize]| -> Vec<usize> {
+        table
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| cols.iter().all(|&c| rated(r, c)))
+            .map(|(i, _)| i)
+            .collect()
+    };
+    let ratings_of = |c: usize| table.iter().filter(|r| rated(r, c)).count();
+    let mut cols: Vec<usize> = (0..width).filter(|&c| ratings_of(c) > 0).collect();
+    let mut best: Option<(usize, Vec<usize>, Vec<usize>)> = None;
+    while cols.len() >= 2 {
+        let rows = rows_for(&cols);
+        let size = rows.len() * cols.len();
+        if rows.len() >= 2 && best.as_ref().is_none_or(|b| size > b.0) {
+            best = Some((size, rows, cols.clone()));
+        }
+        // Leave out the rater whose absence completes the most units; on a tie, the one with
+        // the fewest ratings, then the last.
+        let drop = (0..cols.len())
+            .max_by_key(|&i| {
+                let mut without = cols.clone();
+                without.remove(i);
+                (
+                    rows_for(&without).len(),
+                    std::cmp::Reverse(ratings_of(cols[i])),
+                    i,
+                )
+            })
+            .unwrap_or(0);
+        cols.remove(drop);
+    }
+    best.map(|(_, rows, cols)| (rows, cols))
 }
 
 /// The median of some values; None for none.
@@ -294,6 +347,44 @@ mod tests {
         close(icc.icc1_k, 0.443);
         close(icc.icc2_k, 0.620);
         close(icc.icc3_k, 0.909);
+    }
+
+    #[test]
+    fn the_complete_block_leaves_out_a_rater_who_scored_little() {
+        let s = Some;
+        // Raters 0-2 scored all four units; rater 3 (a deleted account) only the first.
+        let table = vec![
+            vec![s(1.0), s(2.0), s(2.0), s(3.0)],
+            vec![s(2.0), s(2.0), s(3.0), None],
+            vec![s(3.0), s(4.0), s(3.0), None],
+            vec![s(4.0), s(4.0), s(4.0), None],
+        ];
+        assert_eq!(
+            complete_block(&table),
+            Some((vec![0, 1, 2, 3], vec![0, 1, 2]))
+        );
+        // Nothing two raters both scored twice: no block.
+        let sparse = vec![vec![s(1.0), None], vec![None, s(2.0)]];
+        assert_eq!(complete_block(&sparse), None);
+    }
+
+    #[test]
+    fn an_icc_whose_denominator_is_exactly_zero_is_not_defined() {
+        // BMS = 2/3, JMS = 0, EMS = 2: BMS + (JMS - EMS)/n = 0 exactly, a rounding remainder
+        // in floating point (it printed -12009599006321320).
+        let t = |rows: &[[f64; 2]]| {
+            rows.iter()
+                .map(|r| r.iter().map(|&x| Some(x)).collect::<Vec<_>>())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(icc(&t(&[[1.0, 3.0], [2.0, 2.0], [4.0, 2.0]])).icc2_k, None);
+        assert_eq!(icc(&t(&[[4.0, 2.0], [3.0, 3.0], [3.0, 3.0]])).icc2_k, None);
+        // Identical units: no variance between them, ICC(3,1) is undefined, not -0.5.
+        let same = vec![vec![Some(1.0), Some(2.0), Some(4.0)]; 3];
+        assert_eq!(icc(&same).icc3_1, None);
+        // Ordinary tables are untouched.
+        let ok = icc(&t(&[[1.0, 2.0], [3.0, 3.0], [4.0, 4.0]]));
+        assert!(ok.icc2_1.is_some_and(|v| v > 0.8), "{ok:?}");
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Team calibration: what raters scored, and what the scores say about the team. Pure
 //! functions over the scores (the statistics themselves are in `agreement`), shared by the
 //! exercise results, the team dashboard and the mock-session agreement.
-use super::agreement::{alpha_band, icc, krippendorff_alpha, median, Level};
+use super::agreement::{alpha_band, complete_block, icc, krippendorff_alpha, median, Level};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -33,32 +33,64 @@ pub struct Dimension {
     pub name: String,
 }
 
-/// Agreement of a set of ratings: Krippendorff's alpha (ordinal) and the two-way random ICCs.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+/// Agreement of a set of ratings: Krippendorff's alpha (ordinal) and the two-way random ICCs,
+/// each with what it was computed on. Alpha takes gaps in its stride; the ICCs need every
+/// rater to have scored every unit, so they use the largest gap-free block (see
+/// [`complete_block`]) and say which raters and how many units that was.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Agreement {
     pub alpha: Option<f64>,
-    /// ICC(2,1): how far one rater's score can be trusted
-    pub icc_single: Option<f64>,
-    /// ICC(2,k): how far the team's mean score can be trusted
-    pub icc_average: Option<f64>,
     /// units that had two or more ratings (the ones alpha uses)
     pub units: usize,
+    /// raters who scored at least one unit
     pub raters: usize,
+    /// ICC(2,1): how far one rater's score can be trusted
+    pub icc_single: Option<f64>,
+    /// ICC(2,k): how far the mean of the `icc_raters` raters' scores can be trusted
+    pub icc_average: Option<f64>,
+    /// the units the ICCs were computed on: every one of them scored by every `icc_raters`
+    pub icc_units: usize,
+    /// the raters the ICCs were computed on, by name
+    pub icc_raters: Vec<String>,
 }
 
 impl Agreement {
-    /// `table[unit][rater]`, None where that rater did not score that unit.
-    pub fn of(table: &[Vec<Option<f64>>]) -> Self {
-        let iccs = icc(table);
+    /// `table[unit][rater]`, None where that rater did not score that unit; `names[rater]`.
+    pub fn of(table: &[Vec<Option<f64>>], names: &[String]) -> Self {
+        let width = table.iter().map(Vec::len).max().unwrap_or(0);
+        let (icc_single, icc_average, icc_units, icc_raters) = match complete_block(table) {
+            Some((rows, cols)) => {
+                let block: Vec<Vec<Option<f64>>> = rows
+                    .iter()
+                    .map(|&r| cols.iter().map(|&c| table[r][c]).collect())
+                    .collect();
+                let iccs = icc(&block);
+                let named = cols
+                    .iter()
+                    .map(|&c| {
+                        names
+                            .get(c)
+                            .cloned()
+                            .unwrap_or_else(|| "Former member".into())
+                    })
+                    .collect();
+                (iccs.icc2_1, iccs.icc2_k, rows.len(), named)
+            }
+            None => (None, None, 0, Vec::new()),
+        };
         Agreement {
             alpha: krippendorff_alpha(table, Level::Ordinal),
-            icc_single: iccs.icc2_1,
-            icc_average: iccs.icc2_k,
             units: table
                 .iter()
                 .filter(|u| u.iter().flatten().count() >= 2)
                 .count(),
-            raters: table.first().map_or(0, Vec::len),
+            raters: (0..width)
+                .filter(|&c| table.iter().any(|r| r.get(c).copied().flatten().is_some()))
+                .count(),
+            icc_single,
+            icc_average,
+            icc_units,
+            icc_raters,
         }
     }
 
@@ -67,9 +99,18 @@ impl Agreement {
     }
 }
 
-/// A statistic to three decimals, or "not defined" (one rater, no variation...).
+/// A statistic to three decimals, or "not defined" (one rater, no variation...). A value
+/// outside [-1, 1] (ICC(2,k) reaches -12 when raters disagree systematically) is no
+/// coefficient anyone can read, and says so; one that rounds to zero is 0.000, never -0.000.
 pub fn figure(value: Option<f64>) -> String {
-    value.map_or_else(|| "not defined".into(), |v| format!("{v:.3}"))
+    match value {
+        None => "not defined".into(),
+        Some(v) if !(-1.0005..=1.0005).contains(&v) => {
+            "not meaningful: raters disagree more than chance".into()
+        }
+        Some(v) if v.abs() < 0.0005 => "0.000".into(),
+        Some(v) => format!("{v:.3}"),
+    }
 }
 
 /// A signed deviation in points: "+0.50", "−1.00", "0.00".
@@ -196,10 +237,11 @@ pub fn exercise_results(
                 .collect()
         })
         .collect();
+    let names: Vec<String> = ratings.iter().map(|r| r.rater.clone()).collect();
     ExerciseResults {
         dimensions: results,
         raters,
-        agreement: Agreement::of(&table),
+        agreement: Agreement::of(&table, &names),
     }
 }
 
@@ -222,31 +264,31 @@ pub struct AgreementReport {
 }
 
 pub fn agreement_report(dimensions: &[Dimension], things: &[Scored]) -> AgreementReport {
-    // Columns: one per account; a deleted account's rating gets a column of its own.
-    let mut accounts: Vec<i64> = Vec::new();
-    let mut width = 0;
+    // Columns: one per account; a deleted account's rating gets a column of its own (the ICCs
+    // leave such sparse columns out, see `Agreement::of`).
+    let mut accounts: Vec<(i64, usize)> = Vec::new();
+    let mut names: Vec<String> = Vec::new();
     let columns: Vec<Vec<usize>> = things
         .iter()
         .map(|t| {
             t.ratings
                 .iter()
-                .map(|r| match r.rater_id {
-                    Some(id) => match accounts.iter().position(|a| *a == id) {
-                        Some(i) => i,
-                        None => {
-                            accounts.push(id);
-                            width += 1;
-                            width - 1
+                .map(|r| {
+                    let known = r
+                        .rater_id
+                        .and_then(|id| accounts.iter().find(|(a, _)| *a == id).map(|(_, c)| *c));
+                    known.unwrap_or_else(|| {
+                        names.push(r.rater.clone());
+                        if let Some(id) = r.rater_id {
+                            accounts.push((id, names.len() - 1));
                         }
-                    },
-                    None => {
-                        width += 1;
-                        width - 1
-                    }
+                        names.len() - 1
+                    })
                 })
                 .collect()
         })
         .collect();
+    let width = names.len();
     let mut per_dimension = Vec::new();
     let mut all = Vec::new();
     for d in dimensions {
@@ -262,11 +304,11 @@ pub fn agreement_report(dimensions: &[Dimension], things: &[Scored]) -> Agreemen
             })
             .collect();
         all.extend(table.iter().cloned());
-        per_dimension.push((d.clone(), Agreement::of(&table)));
+        per_dimension.push((d.clone(), Agreement::of(&table, &names)));
     }
     AgreementReport {
         per_dimension,
-        overall: Agreement::of(&all),
+        overall: Agreement::of(&all, &names),
     }
 }
 
@@ -383,6 +425,22 @@ pub use views::*;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn figures_never_show_impossible_coefficients_or_negative_zero() {
+        assert_eq!(figure(None), "not defined");
+        assert_eq!(figure(Some(0.8123)), "0.812");
+        assert_eq!(figure(Some(-0.0001)), "0.000");
+        assert_eq!(figure(Some(-1.0)), "-1.000");
+        assert_eq!(
+            figure(Some(-12.0)),
+            "not meaningful: raters disagree more than chance"
+        );
+        assert_eq!(
+            figure(Some(-1.2e16)),
+            "not meaningful: raters disagree more than chance"
+        );
+    }
 
     fn dims() -> Vec<Dimension> {
         ["a", "b", "c"]

@@ -215,6 +215,13 @@ impl FromServerFnError for AppError {
             ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => {
                 Self::BadRequest("The request could not be understood.".to_string())
             }
+            // On the server this is a request body that could not be read as text (bytes that
+            // are not UTF-8): the caller's mistake too. (In the browser it is a response that
+            // could not be read, which falls through below.)
+            #[cfg(feature = "ssr")]
+            ServerFnErrorErr::Deserialization(_) => {
+                Self::BadRequest("The request could not be understood.".to_string())
+            }
             ServerFnErrorErr::Request(_) => Self::Network,
             #[cfg(feature = "ssr")]
             other => Self::internal(other),
@@ -235,6 +242,16 @@ mod tests {
         ));
         assert_eq!(e.status(), 400);
         assert!(!e.to_string().contains("slug"));
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn an_unreadable_request_body_is_a_bad_request() {
+        let e = AppError::from_server_fn_error(ServerFnErrorErr::Deserialization(
+            "invalid utf-8 sequence of 1 bytes from index 3".into(),
+        ));
+        assert_eq!(e.status(), 400);
+        assert!(!e.to_string().contains("utf-8"));
     }
 
     #[test]

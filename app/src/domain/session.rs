@@ -68,6 +68,8 @@ pub struct ConsoleScorecard {
     pub notes_html: String,
     pub amends: Option<i64>,
     pub amend_reason: Option<String>,
+    /// an amendment made after its author could read another scorer's scorecard
+    pub saw_others: bool,
 }
 
 /// The interviewer's (or shadow's) console for one session, at its current scenario.

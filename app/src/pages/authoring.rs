@@ -5,7 +5,7 @@ use crate::api::authoring::{
 };
 use crate::components::authoring::MarkdownField;
 use crate::components::breadcrumb::Breadcrumb;
-use crate::components::form::{field_error, kept_value, FormError, Notice};
+use crate::components::form::{field_error, kept_value, textarea_text, FormError, Notice};
 use crate::components::loaded::loaded;
 use crate::domain::authoring::{
     level_choices, section_field, AuthorOverview, DiffLine, Editor, History,
@@ -206,7 +206,7 @@ fn EditorView(e: Editor) -> impl IntoView {
                     <label for=name>{label}</label>
                     <p class="hint" id=format!("{name}-hint")>{hint}</p>
                     <textarea id=name name=name rows=rows.to_string() class="mono"
-                        aria-invalid=e.is_some().then_some("true") aria-describedby=described>{value(name, &loaded)}</textarea>
+                        aria-invalid=e.is_some().then_some("true") aria-describedby=described>{textarea_text(&value(name, &loaded))}</textarea>
                     {e.map(|m| view! { <p class="field-error" id=format!("{name}-error")>{m}</p> })}
                 </div>
             }

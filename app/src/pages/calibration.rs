@@ -8,7 +8,7 @@ use crate::api::calibration::{
 };
 use crate::components::breadcrumb::Breadcrumb;
 use crate::components::calibration::StripPlot;
-use crate::components::form::{field_error, kept_value, FormError, Notice};
+use crate::components::form::{field_error, kept_value, textarea_text, FormError, Notice};
 use crate::components::loaded::loaded;
 use crate::components::scoring::RubricFields;
 use crate::domain::calibration::{
@@ -173,7 +173,7 @@ fn NewExerciseForm(o: Overview) -> impl IntoView {
                     <p class="hint" id="reference-hint">"A transcript or written answer, as the candidate gave it. Everyone on the team scores this."</p>
                     <textarea id="reference" name="reference" rows="12" maxlength=MAX_REFERENCE_CHARS.to_string()
                         aria-invalid=reference_err.is_some().then_some("true")
-                        aria-describedby=described("reference-hint", &reference_err, "reference")>{kept("reference")}</textarea>
+                        aria-describedby=described("reference-hint", &reference_err, "reference")>{kept("reference").map(|t| textarea_text(&t))}</textarea>
                     {reference_err.clone().map(|m| view! { <p class="field-error" id="reference-error">{m}</p> })}
                 </div>
                 <fieldset class="expert-key">
@@ -391,7 +391,7 @@ fn RatingForm(e: ExerciseView) -> impl IntoView {
                 <div class="field">
                     <label for="rating-notes">"Your reasoning (optional)"</label>
                     <textarea id="rating-notes" name="notes" rows="4" maxlength=MAX_RATING_NOTES_CHARS.to_string()
-                        aria-invalid=notes_error.is_some().then_some("true")>{kept_value(&error, "notes")}</textarea>
+                        aria-invalid=notes_error.is_some().then_some("true")>{kept_value(&error, "notes").map(|t| textarea_text(&t))}</textarea>
                     {notes_error.map(|m| view! { <p class="field-error">{m}</p> })}
                 </div>
                 <button type="submit" class="button">"Submit my scores"</button>
@@ -415,10 +415,15 @@ fn AgreementSummary(a: Agreement, what: &'static str) -> impl IntoView {
                 <dd class="figure">{figure(a.icc_single)}</dd>
             </div>
             <div>
-                <dt>{format!("ICC(2,{}), the team's mean", a.raters)}</dt>
+                <dt>{format!("ICC(2,{}), the team's mean", a.icc_raters.len().max(2))}</dt>
                 <dd class="figure">{figure(a.icc_average)}</dd>
             </div>
         </dl>
-        <p class="hint">{format!("{} raters over {} {what}. Alpha at least 0.800: reliable; 0.667 to 0.800: tentative; below: unreliable. \u{201c}Not defined\u{201d}: too few ratings, or no variation to agree on.", a.raters, a.units)}</p>
+        <p class="hint">{format!("Alpha: {} raters over {} {what}. Alpha at least 0.800: reliable; 0.667 to 0.800: tentative; below: unreliable. \u{201c}Not defined\u{201d}: too few ratings, or no variation to agree on.", a.raters, a.units)}</p>
+        <p class="hint">{if a.icc_raters.is_empty() {
+            format!("ICCs: no two raters scored the same two {what}.")
+        } else {
+            format!("ICCs: on the {} {what} that every one of {} scored.", a.icc_units, a.icc_raters.join(", "))
+        }}</p>
     }
 }

@@ -6,7 +6,7 @@ use crate::api::sessions::{
     SaveSessionNotes,
 };
 use crate::components::breadcrumb::Breadcrumb;
-use crate::components::form::{field_error, kept_value, FormError, Notice};
+use crate::components::form::{field_error, kept_value, textarea_text, FormError, Notice};
 use crate::components::live::{ConsoleBoard, LiveScreen};
 use crate::components::loaded::loaded;
 use crate::components::practice::{AutosaveBox, PracticeTimer, SaveTarget};
@@ -386,6 +386,12 @@ fn ScorecardView(s: ConsoleScorecard) -> impl IntoView {
                 <span class="hint">{format!(" \u{b7} {}", date_time(s.card.submitted_at))}</span>
             </h4>
             {s.amend_reason.clone().map(|r| view! { <p><strong>"Reason: "</strong>{r}</p> })}
+            {s.saw_others.then(|| view! {
+                <p class="notice saw-others">
+                    "Written after the other scorecards could be read: not an independent score. "
+                    "Team agreement statistics use the first scorecard."
+                </p>
+            })}
             <p>
                 <strong>"Recommendation: "</strong>
                 {s.recommendation.clone().unwrap_or_default()}
@@ -475,13 +481,13 @@ fn ScorecardForm(c: Console, error: Option<AppError>, amends: Option<i64>) -> im
                 <label for=format!("{prefix}-feedback")>"Feedback for the candidate"</label>
                 <textarea id=format!("{prefix}-feedback") name="feedback" rows="6" required=true
                     maxlength=MAX_NOTES_CHARS.to_string()
-                    aria-invalid=feedback_error.is_some().then_some("true")>{kept("feedback")}</textarea>
+                    aria-invalid=feedback_error.is_some().then_some("true")>{kept("feedback").map(|t| textarea_text(&t))}</textarea>
                 {feedback_error.map(|m| view! { <p class="field-error">{m}</p> })}
             </div>
             <div class="field">
                 <label for=format!("{prefix}-evidence")>"Evidence notes"</label>
                 <textarea id=format!("{prefix}-evidence") name="evidence" rows="6"
-                    maxlength=MAX_NOTES_CHARS.to_string()>{kept("evidence").unwrap_or_else(|| c.notes_md.clone())}</textarea>
+                    maxlength=MAX_NOTES_CHARS.to_string()>{textarea_text(&kept("evidence").unwrap_or_else(|| c.notes_md.clone()))}</textarea>
             </div>
             <button type="submit" class="button">{if amends.is_some() { "Add amendment" } else { "Submit scorecard" }}</button>
         </ActionForm>

@@ -2,7 +2,7 @@
 use super::auth::password;
 use super::db::users;
 use super::now_millis;
-use crate::domain::account::{DisplayName, Email, NewPassword, Role};
+use crate::domain::account::{DisplayName, Email, Role};
 use crate::server::db::Pool;
 
 pub const USER_ADD_USAGE: &str = "coach user add --role ROLE --email EMAIL --name NAME";
@@ -32,17 +32,22 @@ impl UserAdd {
 
     /// Create the account with `raw_password`; returns a line to print.
     pub async fn run(&self, pool: &Pool, raw_password: &str) -> Result<String, String> {
-        let password = NewPassword::parse(raw_password).map_err(|e| format!("password: {e}"))?;
-        let hash = password::hash(password.expose().to_string()).await?;
+        let password =
+            password::new_password(raw_password).map_err(|e| format!("password: {e}"))?;
+        let hash = password::hash(password.expose().to_string())
+            .await
+            .map_err(|e| e.to_string())?;
         let user = users::NewUser {
             email: self.email.as_str(),
             display_name: self.name.as_str(),
             password_hash: &hash,
             role: self.role,
         };
-        let id = users::create(pool, &user, now_millis())
+        let mut conn = pool.acquire().await.map_err(|e| e.to_string())?;
+        let id = users::create(&mut conn, &user, now_millis())
             .await
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| e.to_string())?
+            .id;
         Ok(format!(
             "created {} {} <{}> (id {id})",
             self.role.label(),

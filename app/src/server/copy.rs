@@ -17,6 +17,7 @@ pub const TABLES: &[&str] = &[
     "rubric_recommendations",
     "frameworks",
     "users",
+    "deleted_ids",
     "teams",
     "team_members",
     "scenarios",
@@ -43,6 +44,7 @@ pub const TABLES: &[&str] = &[
     "pack_imports",
     "tower_sessions",
     "rate_limits",
+    "known_clients",
 ];
 
 /// One stored value, whichever the backend.
@@ -206,7 +208,7 @@ pub async fn sqlite_to_postgres(
         report.push((table.to_string(), copied));
     }
 
-    // New rows get ids after the copied ones.
+    // New rows get ids after the copied ones, and after any deleted from the source.
     let identities: Vec<String> = sqlx::query_scalar(
         "SELECT table_name::text FROM information_schema.columns
           WHERE table_schema = current_schema() AND column_name = 'id' AND is_identity = 'YES'",
@@ -216,7 +218,11 @@ pub async fn sqlite_to_postgres(
     .map_err(at("(sequences)"))?;
     for table in identities {
         sqlx::query(&format!(
-            "SELECT setval(pg_get_serial_sequence('{table}', 'id'), coalesce(max(id), 0) + 1, false)
+            "SELECT setval(pg_get_serial_sequence('{table}', 'id'),
+                           greatest(coalesce(max(id), 0),
+                                    coalesce((SELECT highest FROM deleted_ids
+                                               WHERE table_name = '{table}'), 0)) + 1,
+                           false)
                FROM {table}"
         ))
         .execute(&mut *target)

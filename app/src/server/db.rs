@@ -3,6 +3,7 @@ pub mod authoring;
 pub mod calibration;
 pub mod frameworks;
 pub mod history;
+pub mod limits;
 pub mod packs;
 pub mod practice;
 pub mod rubric;

@@ -47,7 +47,7 @@ pub async fn seed_if_empty(
             password_hash: &hash,
             role,
         };
-        let id = users::create(&mut *tx, &user, now).await?;
+        let id = users::create(&mut tx, &user, now).await?.id;
         if matches!(role, Role::TeamLead | Role::Interviewer) {
             teams::put_member(&mut *tx, team, id, role == Role::TeamLead, now).await?;
         }

@@ -90,11 +90,11 @@ pub async fn generate(pool: &Pool, sizes: Sizes, now: i64) -> Result<Made, Strin
             "users",
             "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $1)
              INSERT INTO users (id, email, display_name, password_hash, role, active,
-                                session_epoch, created_at, updated_at)
+                                session_key, created_at, updated_at)
              SELECT i, 'gen-' || i || '@example.com', 'Generated ' || i, $2,
                     CASE WHEN i <= $3 THEN 'team-lead'
                          WHEN i <= $3 + $4 THEN 'interviewer' ELSE 'candidate' END,
-                    1, 0, $5, $5 FROM n",
+                    1, lower(hex(randomblob(16))), $5, $5 FROM n",
         ),
         (
             "teams",

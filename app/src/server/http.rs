@@ -138,7 +138,7 @@ pub fn router(state: AppState) -> Router {
                         "request",
                         id = %id,
                         method = %req.method(),
-                        path = %req.uri().path()
+                        path = %loggable_path(req.uri().path())
                     )
                 })
                 .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
@@ -151,6 +151,18 @@ pub fn router(state: AppState) -> Router {
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(SetRequestIdLayer::new(REQUEST_ID, Counter::default()))
         .with_state(state)
+}
+
+/// A path as it may be written to the log: a join link's token (a bearer credential for the
+/// candidate's screen) is replaced by `…`.
+pub fn loggable_path(path: &str) -> std::borrow::Cow<'_, str> {
+    match path.strip_prefix("/join/") {
+        Some(rest) => {
+            let tail = rest.find('/').map_or("", |i| &rest[i..]);
+            format!("/join/…{tail}").into()
+        }
+        None => path.into(),
+    }
 }
 
 /// Server functions answer every error with 500. Give each the status its kind deserves
@@ -177,6 +189,13 @@ async fn server_fn_status(req: Request, next: Next) -> Response {
     if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
         parts.status =
             StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        if parts.status == StatusCode::SERVICE_UNAVAILABLE {
+            // Busy for a moment (a full hashing queue, a locked database): say when to retry.
+            parts.headers.insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from_static("5"),
+            );
+        }
     }
     Response::from_parts(parts, Body::from(bytes))
 }
@@ -195,5 +214,19 @@ pub fn redirect_form(path: &str) {
         .unwrap_or(false);
     if plain_form {
         leptos_axum::redirect(path);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn join_tokens_never_reach_the_log() {
+        let token = "a".repeat(43);
+        assert_eq!(super::loggable_path(&format!("/join/{token}")), "/join/…");
+        assert_eq!(
+            super::loggable_path(&format!("/join/{token}/events")),
+            "/join/…/events"
+        );
+        assert_eq!(super::loggable_path("/sessions/3"), "/sessions/3");
     }
 }

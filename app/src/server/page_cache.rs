@@ -47,13 +47,7 @@ fn cacheable(req: &Request) -> Option<String> {
     if req.method() != Method::GET {
         return None;
     }
-    let signed_in = req
-        .headers()
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .any(|c| c.contains("coach_session="));
-    if signed_in {
+    if super::security::has_session_cookie(req) {
         return None;
     }
     let path = req.uri().path();

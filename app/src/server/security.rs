@@ -81,7 +81,15 @@ async fn page_csp_from_body(res: Response) -> Response {
 
 /// Adds the baseline security headers to every response.
 pub async fn headers(State(settings): State<Arc<Settings>>, req: Request, next: Next) -> Response {
+    // What a signed-in page or a server function answers is for one person only (the console
+    // even holds a join link): no cache, shared or the browser's own, may keep it.
+    let private = req.uri().path().starts_with("/api/")
+        || (!req.uri().path().starts_with("/pkg/") && has_session_cookie(&req));
     let mut res = next.run(req).await;
+    if private {
+        res.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     let is_html = res
         .headers()
         .get(header::CONTENT_TYPE)
@@ -117,6 +125,21 @@ pub async fn headers(State(settings): State<Arc<Settings>>, req: Request, next: 
         );
     }
     res
+}
+
+/// Does the request carry a session cookie (whatever its prefix).
+pub fn has_session_cookie(req: &Request) -> bool {
+    req.headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .any(|c| {
+            c.trim().split_once('=').is_some_and(|(name, _)| {
+                name == super::auth::session::COOKIE_NAME
+                    || name == super::auth::session::SECURE_COOKIE_NAME
+            })
+        })
 }
 
 /// Largest body accepted by the functions that take passwords: a few KB is plenty for an email,

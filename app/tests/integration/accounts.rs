@@ -218,7 +218,7 @@ fn repeated_failures_on_one_account_are_refused_with_429() {
             )
             .await;
         assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS);
-        assert!(reply.body.contains("Too many sign-in attempts"));
+        assert!(reply.body.contains("Too many password attempts"));
         // Even the right password waits: the limit is checked before the password.
         let form = sign_in_form("ada@example.com", PASSWORD);
         assert_eq!(

@@ -18,7 +18,7 @@ const SECTIONS: [&str; 7] = [
 ];
 
 /// A complete editor form for `slug`, with `prompt` as its prompt.
-fn form(team: i64, slug: &str, prompt: &str) -> String {
+pub(crate) fn form(team: i64, slug: &str, prompt: &str) -> String {
     let mut f = format!(
         "team_id={team}&slug={slug}&title={}&summary={}&topics%5Btraining%5D=on&level=mid&prompt={}",
         urlencode("Checkpoints stop: the trainer's disk is full"),
@@ -41,7 +41,7 @@ fn form(team: i64, slug: &str, prompt: &str) -> String {
     f
 }
 
-const PROMPT: &str = "A long training run has stopped writing checkpoints but is still running. The node's disk is at 100%. Walk me through it.";
+pub(crate) const PROMPT: &str = "A long training run has stopped writing checkpoints but is still running. The node's disk is at 100%. Walk me through it.";
 
 async fn json(app: &TestApp, path: &str, form: &str, cookie: Option<&str>) -> serde_json::Value {
     let reply = app.call(path, form, cookie).await;
@@ -388,7 +388,7 @@ fn an_archived_team_scenario_leaves_the_library_but_attempts_keep_their_version(
 }
 
 /// Percent-encode a whole value (these texts have every kind of character).
-fn urlencode(s: &str) -> String {
+pub(crate) fn urlencode(s: &str) -> String {
     let mut out = String::new();
     for b in s.bytes() {
         match b {

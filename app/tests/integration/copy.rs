@@ -68,8 +68,11 @@ async fn the_rest(pool: &db::Pool) {
         "INSERT INTO pack_imports (team_id, user_id, created_at, applied, report)
          VALUES (1, 1, 70, 1, '{\"files\":[]}')"
             .to_string(),
-        "INSERT INTO tower_sessions (id, data, expiry_date) VALUES ('s1', x'00ff10', 4102444800)"
+        "INSERT INTO tower_sessions (id, data, expiry_date, user_id)
+         VALUES ('s1', x'00ff10', 4102444800, 1)"
             .to_string(),
+        // An account deleted long ago, with a higher id than any left.
+        "INSERT INTO deleted_ids (table_name, highest) VALUES ('users', 100000)".to_string(),
     ];
     for sql in statements {
         sqlx::query(&sql).execute(pool).await.unwrap();
@@ -77,6 +80,9 @@ async fn the_rest(pool: &db::Pool) {
     app::server::auth::limits::check(pool, [127, 0, 0, 1].into(), "ada@example.com", 1_000)
         .await
         .unwrap()
+        .unwrap();
+    app::server::auth::limits::remember(pool, [127, 0, 0, 1].into(), "ada@example.com", 1_000)
+        .await
         .unwrap();
 }
 
@@ -140,17 +146,20 @@ fn a_sqlite_database_with_every_kind_of_record_arrives_whole_in_postgres() {
         .await
         .unwrap();
         assert!(found.iter().any(|c| c.slug == "gpu-pods-pending"));
-        let most: i64 = sqlx::query_scalar("SELECT max(id) FROM users")
-            .fetch_one(&pg)
-            .await
-            .unwrap();
         let user = db::users::NewUser {
             email: "new@example.com",
             display_name: "New",
             password_hash: "x",
             role: app::domain::account::Role::Candidate,
         };
-        assert!(db::users::create(&pg, &user, 1).await.unwrap() > most);
+        let mut conn = pg.acquire().await.unwrap();
+        let created = db::users::create(&mut conn, &user, 1).await.unwrap();
+        drop(conn);
+        assert!(
+            created.id > 100_000,
+            "no id of the source, deleted ones included, is handed out again: {}",
+            created.id
+        );
 
         // A second copy into a database in use is refused and changes nothing.
         let before = rows(&pg, "users").await;

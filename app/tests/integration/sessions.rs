@@ -107,7 +107,7 @@ pub(crate) async fn scorecard_form(
 }
 
 /// The status of the candidate screen's event stream (its body never ends, so it is not read).
-async fn events_status(app: &TestApp, token: &str) -> StatusCode {
+pub(crate) async fn events_status(app: &TestApp, token: &str) -> StatusCode {
     use tower::ServiceExt;
     let request = axum::http::Request::get(format!("/join/{token}/events"))
         .body(axum::body::Body::empty())

@@ -249,9 +249,11 @@ pub async fn create_user(pool: &Pool, email: &str, role: app::domain::account::R
         password_hash: &hash,
         role,
     };
-    app::server::db::users::create(pool, &user, 1)
+    let mut conn = pool.acquire().await.unwrap();
+    app::server::db::users::create(&mut conn, &user, 1)
         .await
         .unwrap()
+        .id
 }
 
 /// A server function succeeded: 200 for a script's call (with a redirect header), 302 for a form.
@@ -266,7 +268,7 @@ pub fn session_cookie(reply: &Reply) -> Option<String> {
         .get_all("set-cookie")
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .find(|c| c.starts_with("coach_session="))
+        .find(|c| c.starts_with("coach_session=") || c.starts_with("__Host-coach_session="))
         .map(|c| c.split(';').next().unwrap().to_string())
 }
 

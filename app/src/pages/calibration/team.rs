@@ -28,6 +28,15 @@ pub fn TeamCalibrationPage() -> impl IntoView {
     loaded(dashboard, |d| view! { <DashboardView d/> })
 }
 
+/// What the ICCs of a row were computed on: the units every one of those raters scored.
+fn icc_basis(a: &Agreement) -> String {
+    if a.icc_raters.is_empty() {
+        "no complete ratings".into()
+    } else {
+        format!("{} units by {}", a.icc_units, a.icc_raters.join(", "))
+    }
+}
+
 fn report_rows(report: &AgreementReport, mock: &AgreementReport) -> impl IntoView {
     let row = |name: String, a: &Agreement, m: &Agreement| {
         view! {
@@ -37,6 +46,7 @@ fn report_rows(report: &AgreementReport, mock: &AgreementReport) -> impl IntoVie
                 <td>{a.band()}</td>
                 <td>{figure(a.icc_single)}</td>
                 <td>{figure(a.icc_average)}</td>
+                <td>{icc_basis(a)}</td>
                 <td>{figure(m.alpha)}</td>
                 <td>{m.band()}</td>
             </tr>
@@ -126,13 +136,13 @@ fn DashboardView(d: TeamDashboard) -> impl IntoView {
 
             <section aria-labelledby="by-dimension-heading">
                 <h2 id="by-dimension-heading">"Agreement by dimension"</h2>
-                <p class="hint">"Across all revealed exercises, and across the team's mock interviews that two or more interviewers scored (interviewer and shadow)."</p>
+                <p class="hint">"Across all revealed exercises, and across the team's mock interviews that two or more interviewers scored (interviewer and shadow). Alpha uses every score; the ICCs need every rater to have scored every unit, so they use the units (exercises; exercise and dimension for all dimensions) that the raters named under \u{201c}ICCs on\u{201d} all scored, k being how many they are."</p>
                 <div class="table-scroll">
                     <table class="compact by-dimension">
                         <thead>
                             <tr>
                                 <th scope="col" rowspan="2">"Dimension"</th>
-                                <th scope="colgroup" colspan="4">"Calibration exercises"</th>
+                                <th scope="colgroup" colspan="5">"Calibration exercises"</th>
                                 <th scope="colgroup" colspan="2">"Mock interviews"</th>
                             </tr>
                             <tr>
@@ -140,6 +150,7 @@ fn DashboardView(d: TeamDashboard) -> impl IntoView {
                                 <th scope="col">"Band"</th>
                                 <th scope="col">"ICC(2,1)"</th>
                                 <th scope="col">"ICC(2,k)"</th>
+                                <th scope="col">"ICCs on"</th>
                                 <th scope="col">"Alpha"</th>
                                 <th scope="col">"Band"</th>
                             </tr>

@@ -15,18 +15,34 @@ pub const IDLE_TIMEOUT_MINUTES: i64 = 120;
 /// A session ends this long after sign-in, however busy.
 pub const ABSOLUTE_TIMEOUT_MS: i64 = 12 * 60 * 60 * 1000;
 pub const COOKIE_NAME: &str = "coach_session";
+/// The name over https: the `__Host-` prefix makes the browser refuse the cookie unless it is
+/// Secure, for this host only (no Domain) and for every path, so a sibling subdomain or a page
+/// on plain http cannot plant or overwrite it.
+pub const SECURE_COOKIE_NAME: &str = "__Host-coach_session";
 
 #[derive(Serialize, Deserialize)]
 struct SignedIn {
     user_id: i64,
-    /// The user's session epoch at sign-in; a password change raises it.
-    epoch: i64,
+    /// The account's session key at sign-in; a password change or deactivation replaces it.
+    /// (Sessions from before keys existed have none, and match no account.)
+    #[serde(default)]
+    key: String,
     at: i64,
+}
+
+/// The user a stored session record belongs to, for the session table's `user_id` column.
+pub fn user_of(record: &tower_sessions::session::Record) -> Option<i64> {
+    record.data.get(KEY)?.get("user_id")?.as_i64()
 }
 
 pub fn layer(pool: Pool, secure: bool) -> SessionManagerLayer<DbStore> {
     SessionManagerLayer::new(DbStore::new(pool))
-        .with_name(COOKIE_NAME)
+        .with_name(if secure {
+            SECURE_COOKIE_NAME
+        } else {
+            COOKIE_NAME
+        })
+        .with_path("/")
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_secure(secure)
@@ -39,16 +55,22 @@ fn internal(e: tower_sessions::session::Error) -> AppError {
     AppError::internal(format!("session store: {e}"))
 }
 
-/// The signed-in user, or None. A session past its absolute timeout, of a deactivated user, or
-/// from before a password change is ended here.
+/// The signed-in user, or None. A session past its absolute timeout, of a deactivated or
+/// deleted account, from before a password change, or unreadable is ended here.
 pub async fn current_user(session: &Session, pool: &Pool) -> Result<Option<CurrentUser>, AppError> {
-    let Some(signed_in) = session.get::<SignedIn>(KEY).await.map_err(internal)? else {
-        return Ok(None);
+    let signed_in = match session.get::<SignedIn>(KEY).await {
+        Ok(Some(signed_in)) => Some(signed_in),
+        Ok(None) => return Ok(None),
+        Err(e) => {
+            tracing::warn!("unreadable session record, ended: {e}");
+            None
+        }
     };
-    let user = if now_millis() - signed_in.at > ABSOLUTE_TIMEOUT_MS {
-        None
-    } else {
-        users::for_session(pool, signed_in.user_id, signed_in.epoch).await?
+    let user = match signed_in {
+        Some(s) if now_millis() - s.at <= ABSOLUTE_TIMEOUT_MS => {
+            users::for_session(pool, s.user_id, &s.key).await?
+        }
+        _ => None,
     };
     if user.is_none() {
         session.flush().await.map_err(internal)?;
@@ -57,14 +79,14 @@ pub async fn current_user(session: &Session, pool: &Pool) -> Result<Option<Curre
 }
 
 /// Sign in: a new session id (so an id planted before sign-in is worthless), then the user.
-pub async fn start(session: &Session, user_id: i64, epoch: i64) -> Result<(), AppError> {
+pub async fn start(session: &Session, user_id: i64, key: String) -> Result<(), AppError> {
     session.cycle_id().await.map_err(internal)?;
     session
         .insert(
             KEY,
             SignedIn {
                 user_id,
-                epoch,
+                key,
                 at: now_millis(),
             },
         )

@@ -44,12 +44,13 @@ impl SessionStore for DbStore {
             .map_err(backend)?;
         loop {
             let inserted: Option<String> = sqlx::query_scalar(
-                "INSERT INTO tower_sessions (id, data, expiry_date) VALUES ($1, $2, $3)
+                "INSERT INTO tower_sessions (id, data, expiry_date, user_id) VALUES ($1, $2, $3, $4)
                  ON CONFLICT (id) DO NOTHING RETURNING id",
             )
             .bind(record.id.to_string())
             .bind(encode(record)?)
             .bind(record.expiry_date.unix_timestamp())
+            .bind(super::session::user_of(record))
             .fetch_optional(&self.pool)
             .await
             .map_err(backend)?;
@@ -62,12 +63,15 @@ impl SessionStore for DbStore {
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         sqlx::query(
-            "INSERT INTO tower_sessions (id, data, expiry_date) VALUES ($1, $2, $3)
-             ON CONFLICT (id) DO UPDATE SET data = excluded.data, expiry_date = excluded.expiry_date",
+            "INSERT INTO tower_sessions (id, data, expiry_date, user_id) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (id) DO UPDATE
+                SET data = excluded.data, expiry_date = excluded.expiry_date,
+                    user_id = excluded.user_id",
         )
         .bind(record.id.to_string())
         .bind(encode(record)?)
         .bind(record.expiry_date.unix_timestamp())
+        .bind(super::session::user_of(record))
         .execute(&self.pool)
         .await
         .map_err(backend)?;

@@ -1,5 +1,6 @@
 //! SQL for a candidate's history and progress: their attempts filtered and listed, and the
 //! scores the history chart and the progress summary are computed from.
+use super::practice::SHOWN_TO_CANDIDATE;
 use super::scenarios::topics;
 use crate::domain::practice::{AttemptRow, HistoryFilter, ScenarioRef};
 use crate::server::db::Pool;
@@ -70,7 +71,7 @@ pub async fn rows(
            FROM attempts a
            JOIN scenario_versions v ON v.id = a.scenario_version_id
            JOIN scenarios s ON s.id = v.scenario_id
-          WHERE a.candidate_id = $1{conditions}
+          WHERE a.candidate_id = $1 AND {SHOWN_TO_CANDIDATE}{conditions}
           ORDER BY a.started_at DESC, a.id DESC
           LIMIT $2"
     );
@@ -108,15 +109,15 @@ pub async fn self_scores(
 ) -> Result<Vec<(i64, i64, String, i64)>, sqlx::Error> {
     // One row per scorecard with its scores packed, not one per score: on a busy candidate
     // that is seven times fewer rows through the driver.
-    let cards: Vec<(i64, i64, Option<String>)> = sqlx::query_as(
+    let cards: Vec<(i64, i64, Option<String>)> = sqlx::query_as(&format!(
         "SELECT a.id, c.submitted_at,
                 (SELECT string_agg(ss.dimension_key || '=' || ss.score, ',')
                    FROM scorecard_scores ss WHERE ss.scorecard_id = c.id)
            FROM attempts a
            JOIN scorecards c ON c.attempt_id = a.id AND c.kind = 'self'
-          WHERE a.candidate_id = $1
-          ORDER BY c.submitted_at, a.id",
-    )
+          WHERE a.candidate_id = $1 AND {SHOWN_TO_CANDIDATE}
+          ORDER BY c.submitted_at, a.id"
+    ))
     .bind(candidate_id)
     .fetch_all(pool)
     .await?;
@@ -136,19 +137,19 @@ pub async fn shared_interviewer_scores(
     pool: &Pool,
     candidate_id: i64,
 ) -> Result<Vec<(i64, i64, String, i64)>, sqlx::Error> {
-    sqlx::query_as(
+    sqlx::query_as(&format!(
         "SELECT a.id, c.submitted_at, ss.dimension_key, ss.score
            FROM attempts a
            JOIN scorecards c ON c.attempt_id = a.id AND c.kind = 'interviewer'
            JOIN scorecard_scores ss ON ss.scorecard_id = c.id
-          WHERE a.candidate_id = $1
+          WHERE a.candidate_id = $1 AND {SHOWN_TO_CANDIDATE}
             AND EXISTS (SELECT 1 FROM mock_session_items i
                   JOIN mock_sessions m ON m.id = i.session_id
                  WHERE i.attempt_id = a.id AND i.shared_at IS NOT NULL
                    AND m.interviewer_id = c.scorer_id)
             AND NOT EXISTS (SELECT 1 FROM scorecards x WHERE x.amends_id = c.id)
-          ORDER BY c.submitted_at, a.id",
-    )
+          ORDER BY c.submitted_at, a.id"
+    ))
     .bind(candidate_id)
     .fetch_all(pool)
     .await
@@ -159,7 +160,7 @@ pub async fn scored_by_scenario(
     pool: &Pool,
     candidate_id: i64,
 ) -> Result<Vec<(i64, Option<String>, f64)>, sqlx::Error> {
-    sqlx::query_as(
+    sqlx::query_as(&format!(
         "SELECT s.id,
                 (SELECT string_agg(t.topic, ',') FROM scenario_version_topics t
                   WHERE t.version_id = s.current_version_id) AS topics,
@@ -168,9 +169,9 @@ pub async fn scored_by_scenario(
            JOIN scorecards c ON c.attempt_id = a.id AND c.kind = 'self'
            JOIN scenario_versions v ON v.id = a.scenario_version_id
            JOIN scenarios s ON s.id = v.scenario_id
-          WHERE a.candidate_id = $1 AND s.archived_at IS NULL
-          ORDER BY c.submitted_at, a.id",
-    )
+          WHERE a.candidate_id = $1 AND s.archived_at IS NULL AND {SHOWN_TO_CANDIDATE}
+          ORDER BY c.submitted_at, a.id"
+    ))
     .bind(candidate_id)
     .fetch_all(pool)
     .await
@@ -181,28 +182,30 @@ pub async fn attempted_by_topic(
     pool: &Pool,
     candidate_id: i64,
 ) -> Result<Vec<(String, i64)>, sqlx::Error> {
-    sqlx::query_as(
+    sqlx::query_as(&format!(
         "SELECT t.topic, count(DISTINCT s.id)
            FROM attempts a
            JOIN scenario_versions v ON v.id = a.scenario_version_id
            JOIN scenarios s ON s.id = v.scenario_id
            JOIN scenario_version_topics t ON t.version_id = s.current_version_id
           WHERE a.candidate_id = $1 AND a.submitted_at IS NOT NULL AND s.archived_at IS NULL
-          GROUP BY t.topic",
-    )
+            AND {SHOWN_TO_CANDIDATE}
+          GROUP BY t.topic"
+    ))
     .bind(candidate_id)
     .fetch_all(pool)
     .await
 }
 
 pub async fn attempted_count(pool: &Pool, candidate_id: i64) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
+    sqlx::query_scalar(&format!(
         "SELECT count(DISTINCT v.scenario_id)
            FROM attempts a
            JOIN scenario_versions v ON v.id = a.scenario_version_id
            JOIN scenarios s ON s.id = v.scenario_id
-          WHERE a.candidate_id = $1 AND a.submitted_at IS NOT NULL AND s.archived_at IS NULL",
-    )
+          WHERE a.candidate_id = $1 AND a.submitted_at IS NOT NULL AND s.archived_at IS NULL
+            AND {SHOWN_TO_CANDIDATE}"
+    ))
     .bind(candidate_id)
     .fetch_one(pool)
     .await

@@ -6,6 +6,13 @@ use crate::server::db::{Conn, Flag, Pool};
 use crate::server::schedule::ReviewState;
 use sqlx::FromRow;
 
+/// The SQL condition "attempt `a` is shown to its candidate": a practice attempt always; a mock
+/// attempt only once the interviewer has put its scenario on screen. Before that the candidate
+/// would learn what they are going to be asked (and, for a built-in scenario, could read its
+/// answer key); a scenario never put on screen was never part of their interview.
+pub(crate) const SHOWN_TO_CANDIDATE: &str = "(a.mode = 'practice' OR EXISTS (
+    SELECT 1 FROM mock_session_items si WHERE si.attempt_id = a.id AND si.started_at IS NOT NULL))";
+
 /// A scenario version a new attempt can answer.
 #[derive(Debug, FromRow)]
 pub struct StartTarget {
@@ -21,13 +28,12 @@ pub async fn start_target(
     slug: &str,
     version: i64,
 ) -> Result<Option<StartTarget>, sqlx::Error> {
-    sqlx::query_as(
+    sqlx::query_as(&format!(
         "SELECT v.id AS version_id, s.id AS scenario_id
            FROM scenarios s JOIN scenario_versions v ON v.scenario_id = s.id
-          WHERE s.slug = $1 AND v.version = $2 AND s.archived_at IS NULL
-            AND (s.team_id IS NULL
-                 OR s.team_id IN (SELECT team_id FROM team_members WHERE user_id = $3))",
-    )
+          WHERE s.slug = $1 AND v.version = $2 AND s.archived_at IS NULL AND {}",
+        super::scenarios::visible(3)
+    ))
     .bind(slug)
     .bind(version)
     .bind(viewer.0)
@@ -98,6 +104,13 @@ pub struct AttemptCore {
     pub duration_ms: Option<i64>,
     /// mock attempts: when the candidate agreed to calibration use, if they did
     pub calibration_consent_at: Option<i64>,
+    /// practice, or a mock whose scenario the interviewer has put on screen
+    #[sqlx(try_from = "Flag")]
+    pub shown_to_candidate: bool,
+    /// the candidate may see the scenario (built-in, or of a team they are on): only then are
+    /// its key points and answer key theirs to read
+    #[sqlx(try_from = "Flag")]
+    pub answer_key_visible: bool,
 }
 
 impl AttemptCore {
@@ -112,18 +125,21 @@ impl AttemptCore {
 }
 
 pub async fn core(pool: &Pool, id: i64) -> Result<Option<AttemptCore>, sqlx::Error> {
-    sqlx::query_as(
+    sqlx::query_as(&format!(
         "SELECT a.id, a.candidate_id, a.mode, v.id AS version_id, s.id AS scenario_id,
                 (s.current_version_id = v.id) AS is_current, s.slug, v.title, v.version,
                 (SELECT string_agg(t.topic, ',') FROM scenario_version_topics t
                   WHERE t.version_id = v.id) AS topics,
                 v.prompt_html, a.time_limit_s, a.answer_md, a.started_at, a.draft_saved_at,
-                a.submitted_at, a.duration_ms, a.calibration_consent_at
+                a.submitted_at, a.duration_ms, a.calibration_consent_at,
+                {SHOWN_TO_CANDIDATE} AS shown_to_candidate,
+                {} AS answer_key_visible
            FROM attempts a
            JOIN scenario_versions v ON v.id = a.scenario_version_id
            JOIN scenarios s ON s.id = v.scenario_id
           WHERE a.id = $1",
-    )
+        super::scenarios::visible_to("a.candidate_id")
+    ))
     .bind(id)
     .fetch_optional(pool)
     .await
@@ -370,22 +386,24 @@ pub struct Schedulable {
     pub attempted: bool,
 }
 
-/// Every unarchived scenario in library order, with the candidate's review state.
+/// Every unarchived scenario the candidate may see, in library order, with their review state.
 pub async fn schedulable(pool: &Pool, candidate_id: i64) -> Result<Vec<Schedulable>, sqlx::Error> {
-    sqlx::query_as(
+    sqlx::query_as(&format!(
         "SELECT s.slug, v.title, v.version,
                 (SELECT string_agg(t.topic, ',') FROM scenario_version_topics t
                   WHERE t.version_id = v.id) AS topics,
                 r.due_at,
                 EXISTS (SELECT 1 FROM attempts a JOIN scenario_versions av
                                    ON av.id = a.scenario_version_id
-                         WHERE a.candidate_id = $1 AND av.scenario_id = s.id) AS attempted
+                         WHERE a.candidate_id = $1 AND av.scenario_id = s.id
+                           AND {SHOWN_TO_CANDIDATE}) AS attempted
            FROM scenarios s
            JOIN scenario_versions v ON v.id = s.current_version_id
            LEFT JOIN review_states r ON r.scenario_id = s.id AND r.user_id = $1
-          WHERE s.archived_at IS NULL
+          WHERE s.archived_at IS NULL AND {}
           ORDER BY s.slug",
-    )
+        super::scenarios::visible(1)
+    ))
     .bind(candidate_id)
     .fetch_all(pool)
     .await
@@ -407,15 +425,15 @@ pub struct ExportRow {
 }
 
 pub async fn export_rows(pool: &Pool, candidate_id: i64) -> Result<Vec<ExportRow>, sqlx::Error> {
-    sqlx::query_as(
+    sqlx::query_as(&format!(
         "SELECT a.id, s.slug, v.title, v.version, a.mode, a.time_limit_s, a.started_at,
                 a.submitted_at, a.duration_ms, a.answer_md
            FROM attempts a
            JOIN scenario_versions v ON v.id = a.scenario_version_id
            JOIN scenarios s ON s.id = v.scenario_id
-          WHERE a.candidate_id = $1
-          ORDER BY a.started_at, a.id",
-    )
+          WHERE a.candidate_id = $1 AND {SHOWN_TO_CANDIDATE}
+          ORDER BY a.started_at, a.id"
+    ))
     .bind(candidate_id)
     .fetch_all(pool)
     .await

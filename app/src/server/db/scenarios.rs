@@ -250,10 +250,17 @@ impl From<CardRow> for ScenarioCard {
 #[derive(Clone, Copy, Debug)]
 pub struct Viewer(pub Option<i64>);
 
-/// The SQL condition "scenario `s` is visible to the viewer bound at `$n`".
-fn visible(n: usize) -> String {
+/// The SQL condition "scenario `s` is visible to the viewer bound at `$n`": the one visibility
+/// rule. Every query that lists or counts scenarios for someone uses it
+/// (`tests/integration/visibility.rs` reads the db layer and fails on one that does not).
+pub(crate) fn visible(n: usize) -> String {
+    visible_to(&format!("${n}"))
+}
+
+/// The same rule for the user whose id is the SQL expression `who` (a column, say).
+pub(crate) fn visible_to(who: &str) -> String {
     format!(
-        "(s.team_id IS NULL OR s.team_id IN (SELECT team_id FROM team_members WHERE user_id = ${n}))"
+        "(s.team_id IS NULL OR s.team_id IN (SELECT team_id FROM team_members WHERE user_id = {who}))"
     )
 }
 

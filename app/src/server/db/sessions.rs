@@ -327,6 +327,8 @@ pub struct CardRow {
     pub notes_md: String,
     pub amends_id: Option<i64>,
     pub amend_reason: Option<String>,
+    /// an amendment written when another scorer's scorecard was readable to its author
+    pub saw_others: bool,
 }
 
 #[derive(FromRow)]
@@ -340,6 +342,8 @@ struct CardHead {
     notes_md: String,
     amends_id: Option<i64>,
     amend_reason: Option<String>,
+    #[sqlx(try_from = "Flag")]
+    saw_others: bool,
     submitted_at: i64,
 }
 
@@ -347,7 +351,8 @@ struct CardHead {
 pub async fn interviewer_cards(pool: &Pool, attempt: i64) -> Result<Vec<CardRow>, sqlx::Error> {
     let heads: Vec<CardHead> = sqlx::query_as(
         "SELECT c.id, c.scorer_id, u.display_name AS scorer, c.recommendation, c.target_level,
-                c.feedback_md, c.notes_md, c.amends_id, c.amend_reason, c.submitted_at
+                c.feedback_md, c.notes_md, c.amends_id, c.amend_reason, c.saw_others,
+                c.submitted_at
            FROM scorecards c LEFT JOIN users u ON u.id = c.scorer_id
           WHERE c.attempt_id = $1 AND c.kind = 'interviewer'
           ORDER BY c.submitted_at, c.id",
@@ -397,6 +402,7 @@ pub async fn interviewer_cards(pool: &Pool, attempt: i64) -> Result<Vec<CardRow>
             notes_md: h.notes_md,
             amends_id: h.amends_id,
             amend_reason: h.amend_reason,
+            saw_others: h.saw_others,
         });
     }
     Ok(out)
@@ -417,11 +423,19 @@ pub async fn insert_interviewer_card(
     card: &super::practice::NewScorecard<'_>,
     extra: &InterviewerCard<'_>,
 ) -> Result<i64, sqlx::Error> {
+    // An amendment "saw others" when another scorer's scorecard of the attempt was in: its
+    // author, having submitted, could read it.
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO scorecards (attempt_id, scorer_id, kind, rubric_version_id, notes_md,
                                  feedback_md, recommendation, target_level, amends_id,
-                                 amend_reason, submitted_at)
-         VALUES ($1, $2, 'interviewer', $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+                                 amend_reason, saw_others, submitted_at)
+         VALUES ($1, $2, 'interviewer', $3, $4, $5, $6, $7, $8, $9,
+                 CASE WHEN $8 IS NOT NULL AND EXISTS (
+                        SELECT 1 FROM scorecards o
+                         WHERE o.attempt_id = $1 AND o.kind = 'interviewer'
+                           AND o.scorer_id IS DISTINCT FROM $2)
+                      THEN 1 ELSE 0 END,
+                 $10) RETURNING id",
     )
     .bind(card.attempt_id)
     .bind(card.scorer_id)
@@ -437,6 +451,35 @@ pub async fn insert_interviewer_card(
     .await?;
     super::practice::insert_scores_and_marks(conn, id, card).await?;
     Ok(id)
+}
+
+/// Is `id` an interviewer scorecard of `scorer` on `attempt` (one they may amend).
+pub async fn is_own_card(
+    conn: &mut Conn,
+    id: i64,
+    attempt: i64,
+    scorer: i64,
+) -> Result<bool, sqlx::Error> {
+    let Flag(own) = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM scorecards WHERE id = $1 AND attempt_id = $2
+                           AND scorer_id = $3 AND kind = 'interviewer')",
+    )
+    .bind(id)
+    .bind(attempt)
+    .bind(scorer)
+    .fetch_one(conn)
+    .await?;
+    Ok(own)
+}
+
+/// Mark scenario item `item` as shared with the candidate at `now`.
+pub async fn mark_shared(conn: &mut Conn, item: i64, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE mock_session_items SET shared_at = $2 WHERE id = $1")
+        .bind(item)
+        .bind(now)
+        .execute(conn)
+        .await?;
+    Ok(())
 }
 
 /// Whether `scorer` has submitted a scorecard (not counting amendments) for `attempt`.

@@ -56,7 +56,8 @@ pub async fn revealed(pool: &Pool, team: i64) -> Result<Vec<Scored>, sqlx::Error
 }
 
 /// Mock-session attempts run by a member of `team` that two or more interviewers scored: each
-/// scorer's latest word (their last amendment, or their scorecard). Oldest first.
+/// scorer's first submitted scorecard, made before they could see anyone else's (an amendment
+/// may follow from reading the others', which is no longer independent scoring). Oldest first.
 pub async fn mock_scored(pool: &Pool, team: i64) -> Result<Vec<Scored>, sqlx::Error> {
     #[derive(FromRow)]
     struct Card {
@@ -76,12 +77,8 @@ pub async fn mock_scored(pool: &Pool, team: i64) -> Result<Vec<Scored>, sqlx::Er
            JOIN mock_session_items i ON i.attempt_id = a.id
            JOIN mock_sessions s ON s.id = i.session_id
            LEFT JOIN users u ON u.id = c.scorer_id
-          WHERE c.kind = 'interviewer' AND a.submitted_at IS NOT NULL
+          WHERE c.kind = 'interviewer' AND c.amends_id IS NULL AND a.submitted_at IS NOT NULL
             AND s.interviewer_id IN (SELECT user_id FROM team_members WHERE team_id = $1)
-            AND c.id = (SELECT c2.id FROM scorecards c2
-                         WHERE c2.attempt_id = c.attempt_id AND c2.kind = 'interviewer'
-                           AND c2.scorer_id IS NOT DISTINCT FROM c.scorer_id
-                         ORDER BY c2.submitted_at DESC, c2.id DESC LIMIT 1)
           ORDER BY a.submitted_at, a.id, c.id",
     )
     .bind(team)
