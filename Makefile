@@ -16,16 +16,17 @@ COACH_ADDR ?= 127.0.0.1:3000
 COACH_DATABASE_URL ?= sqlite://data/coach.db
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test build tools node-deps chromium postgres check-content bench bench-tools crash-test clean
+.PHONY: run test build tools node-deps chromium postgres check-content eval bench bench-tools crash-test clean
 
 ## run: set up, build (release), and serve on http://$(COACH_ADDR) with ./data/coach.db
 run: build
 	COACH_ADDR=$(COACH_ADDR) COACH_DATABASE_URL=$(COACH_DATABASE_URL) ./target/release/coach serve --demo
 
-## test: set up, build, and run every test: Rust unit + integration (on SQLite, then again on a
-## throwaway PostgreSQL), Playwright in Chromium (then two instances on one PostgreSQL), a short
-## crash test (kill -9 under writes) and the wasm size budget
+## test: set up, build, and run every test: the content lint, Rust unit + integration (on SQLite,
+## then again on a throwaway PostgreSQL), Playwright in Chromium (then two instances on one
+## PostgreSQL), a short crash test (kill -9 under writes) and the wasm size budget
 test: build chromium postgres
+	./target/release/coach check-content content
 	cargo test --workspace --features ssr
 	python3 scripts/with_postgres.py -- cargo test --features ssr -p app --test integration
 	cd end2end && npx playwright test
@@ -76,7 +77,13 @@ bench-tools:
 crash-test: build
 	python3 scripts/crash_test.py --rounds 200
 
-## check-content: validate content/ and print every problem, without starting the server
+## eval: the answer assessor against the labelled answers of eval/answers (dev and held-out test
+## halves), beside the old keyword check; every figure in target/eval/results.json
+eval: build
+	./target/release/coach eval-assessor
+
+## check-content: validate content/ (format and library lint) and print every problem, without
+## starting the server
 check-content:
 	cargo run --quiet --features ssr --bin coach -- check-content content
 

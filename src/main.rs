@@ -3,6 +3,8 @@
 //! `coach` (or `coach serve`): settings -> logging -> database and migrations -> content sync ->
 //! router -> serve until Ctrl-C or SIGTERM.
 //! `coach check-content [DIR]`: validate the content files and print every problem, touching nothing.
+//! `coach check-answer --scenario SLUG`: the answer assessor's reading of standard input, as JSON.
+//! `coach eval-assessor`: the assessor against the labelled answers (make eval).
 //! `coach backup FILE` / `coach restore FILE`: online backup of the database, and putting one back.
 //! `coach copy-to-postgres URL`: move from SQLite to PostgreSQL with every record.
 
@@ -27,6 +29,11 @@ async fn main() -> std::process::ExitCode {
         ["bench-queries"] => bench_queries().await,
         ["restore", file] => restore(file).await,
         ["copy-to-postgres", target] => copy_to_postgres(target).await,
+        ["eval-assessor", rest @ ..] => eval_assessor(rest),
+        ["check-answer", "--scenario", slug] => return check_answer(slug, None),
+        ["check-answer", "--scenario", slug, "--content", dir] => {
+            return check_answer(slug, Some(dir))
+        }
         _ => Err(USAGE.into()),
     };
     match result {
@@ -43,7 +50,11 @@ const USAGE: &str = "usage:
   coach [serve] [--demo]      serve the app (--demo: on an empty database, create demo accounts)
   coach user add --role ROLE --email EMAIL --name NAME
                               create an account; the password is read from standard input
-  coach check-content [DIR]   validate the content files
+  coach check-content [DIR]   validate the content files (format and library lint)
+  coach check-answer --scenario SLUG [--content DIR]
+                              the answer assessor's reading of the answer on standard input, as JSON
+  coach eval-assessor [--answers DIR] [--content DIR] [--json FILE]
+                              the assessor against the labelled answers of eval/answers
   coach backup FILE           copy the database to FILE while the app keeps serving, and check it
   coach restore FILE          put a backup in place of the database (stop the server first)
   coach copy-to-postgres URL  copy the SQLite database (COACH_DATABASE_URL) into the empty
@@ -59,10 +70,125 @@ settings (environment): COACH_DATABASE_URL, COACH_ADDR, COACH_PUBLIC_URL, COACH_
 #[cfg(feature = "ssr")]
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
+/// `coach check-answer --scenario SLUG [--content DIR]`: the assessor's reading of the answer on
+/// standard input, as JSON: per key point the status, a confidence and the evidence sentences.
+/// Exit status 2 for a scenario that does not exist.
+#[cfg(feature = "ssr")]
+fn check_answer(slug: &str, dir: Option<&str>) -> std::process::ExitCode {
+    use std::io::Read;
+    use std::process::ExitCode;
+    let dir = dir
+        .map(str::to_string)
+        .or_else(|| std::env::var("COACH_CONTENT_DIR").ok())
+        .unwrap_or_else(|| "content".into());
+    let content = match app::server::content::load(std::path::Path::new(&dir)) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("coach: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let drills = app::server::eval::drills(&content);
+    let Some(drill) = drills.get(slug) else {
+        eprintln!("coach: no scenario has the slug \"{slug}\" in {dir}/scenarios");
+        return ExitCode::from(2);
+    };
+    let mut answer = String::new();
+    if let Err(e) = std::io::stdin().read_to_string(&mut answer) {
+        eprintln!("coach: reading the answer from standard input: {e}");
+        return ExitCode::from(2);
+    }
+    let findings = app::domain::assess::assess(&answer, &drill.prompt, &drill.key_points);
+    println!(
+        "{}",
+        app::server::eval::check_answer_json(slug, &answer, &findings)
+    );
+    ExitCode::SUCCESS
+}
+
+/// `coach eval-assessor [--answers DIR] [--content DIR] [--json FILE] [--limit N]`: the
+/// assessor and the old keyword check on every labelled answer; the report on standard output,
+/// every figure in FILE (default target/eval/results.json).
+#[cfg(feature = "ssr")]
+fn eval_assessor(args: &[&str]) -> Result<(), BoxError> {
+    use app::server::eval;
+    let mut answers = "eval/answers".to_string();
+    let mut content = "content".to_string();
+    let mut json = "target/eval/results.json".to_string();
+    let mut limit = None;
+    let mut explain = false;
+    let mut rest = args.iter();
+    while let Some(flag) = rest.next() {
+        if *flag == "--explain-dev" {
+            explain = true;
+            continue;
+        }
+        if *flag == "--features-dev" {
+            let file = rest.next().ok_or("--features-dev needs a file")?;
+            let features = |answer: &str, drill: &eval::Drill| {
+                app::domain::assess::features(answer, &drill.prompt, &drill.key_points)
+            };
+            let csv = eval::dev_features(
+                std::path::Path::new(&content),
+                std::path::Path::new(&answers),
+                &features,
+            )?;
+            std::fs::write(file, csv)?;
+            return Ok(());
+        }
+        let value = rest.next().ok_or_else(|| format!("{flag} needs a value"))?;
+        match *flag {
+            "--answers" => answers = value.to_string(),
+            "--content" => content = value.to_string(),
+            "--json" => json = value.to_string(),
+            "--limit" => limit = Some(value.parse::<usize>().map_err(|_| "--limit is a number")?),
+            other => return Err(format!("unknown option {other}").into()),
+        }
+    }
+    let assessor = |answer: &str, drill: &eval::Drill| -> Vec<app::domain::practice::Mark> {
+        app::domain::assess::assess(answer, &drill.prompt, &drill.key_points)
+            .into_iter()
+            .map(|f| f.mark)
+            .collect()
+    };
+    if explain {
+        let read = |answer: &str, drill: &eval::Drill| {
+            app::domain::assess::assess(answer, &drill.prompt, &drill.key_points)
+        };
+        print!(
+            "{}",
+            eval::explain_dev(
+                std::path::Path::new(&content),
+                std::path::Path::new(&answers),
+                &read
+            )?
+        );
+        return Ok(());
+    }
+    let e = eval::evaluate(
+        std::path::Path::new(&content),
+        std::path::Path::new(&answers),
+        app::domain::assess::METHOD,
+        &assessor,
+        limit,
+    )?;
+    print!("{}", eval::report(&e));
+    if let Some(dir) = std::path::Path::new(&json).parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    std::fs::write(&json, eval::to_json(&e))?;
+    println!("Every figure: {json}");
+    Ok(())
+}
+
 #[cfg(feature = "ssr")]
 fn check_content(dir: Option<&str>) -> Result<(), BoxError> {
     let dir = std::path::PathBuf::from(dir.unwrap_or("content"));
     let set = app::server::content::load(&dir)?;
+    let problems = app::server::content::lint(&set, |path| std::fs::read_to_string(path).ok());
+    if !problems.is_empty() {
+        return Err(app::server::content::ContentErrors(problems).into());
+    }
     println!(
         "{}: {} scenarios, {} frameworks, rubric with {} dimensions: all valid",
         dir.display(),

@@ -8,6 +8,7 @@ pub mod copy;
 pub mod coverage;
 pub mod db;
 pub mod demo;
+pub mod eval;
 pub mod export;
 pub mod generate;
 pub mod http;

@@ -46,7 +46,7 @@ test('raters score blind, the lead reveals, and everyone sees the spread', async
   await ira.page.goto(exerciseUrl);
   await expect(ira.page.getByRole('heading', { name: 'Your scores (blind)' })).toBeVisible();
   await score(ira.page, 4);
-  await expect(ira.page.locator('#own-scores li')).toHaveCount(7);
+  await expect(ira.page.locator('#own-scores li')).toHaveCount(8);
   await expect(ira.page.locator('#results')).toHaveCount(0);
 
   // Ivo has not scored: he sees that Ira has, never what she gave.
@@ -71,7 +71,7 @@ test('raters score blind, the lead reveals, and everyone sees the spread', async
   await page.getByRole('button', { name: 'Reveal the results' }).click();
   await expect(page.getByText('Results revealed to the team.')).toBeVisible();
   const results = page.locator('#results');
-  await expect(results.locator('svg.strip-plot')).toHaveCount(7);
+  await expect(results.locator('svg.strip-plot')).toHaveCount(8);
   await expect(results.locator('.agreement-summary')).toContainText("Krippendorff's alpha (ordinal)");
   const first = results.locator('.dimension-result').first();
   await expect(first).toContainText('median 3');
@@ -84,7 +84,7 @@ test('raters score blind, the lead reveals, and everyone sees the spread', async
 
   // The raters see it too; the one who never scored finds scoring closed.
   await ira.page.reload();
-  await expect(ira.page.locator('#results .dimension-result')).toHaveCount(7);
+  await expect(ira.page.locator('#results .dimension-result')).toHaveCount(8);
   await page.goto('/calibration');
   await expect(page.locator('tr', { hasText: title })).toContainText('Results out');
 
@@ -102,7 +102,7 @@ test('the lead’s team dashboard shows agreement, leniency and the path to qual
   // The first test revealed at least one exercise.
   await expect(page.locator('svg.agreement-trend')).toHaveCount(1);
   await expect(page.locator('.rater-trend')).toHaveCount(2);
-  await expect(page.locator('table.by-dimension tbody tr')).toHaveCount(8);
+  await expect(page.locator('table.by-dimension tbody tr')).toHaveCount(9);
   // Ira scored 4s and Ivo 2s: each is a point from the median, past the 0.5 threshold.
   await expect(page.locator('.rater-trend.drifting')).toHaveCount(2);
   await expect(page.getByRole('status').filter({ hasText: 'Drifting:' })).toContainText('Ira Interviewer, Ivo Interviewer');
@@ -116,7 +116,7 @@ test('the lead’s team dashboard shows agreement, leniency and the path to qual
   expect(csv.status()).toBe(200);
   const lines = (await csv.text()).trim().split('\n');
   expect(lines[0]).toContain('exercise_id,exercise,scenario,revealed_at,rater_id,rater');
-  expect(lines.length).toBeGreaterThanOrEqual(1 + 2 * 7);
+  expect(lines.length).toBeGreaterThanOrEqual(1 + 2 * 8);
   await expectAccessible(page, browser, info);
 
   // A rater who does not lead gets no dashboard.

@@ -6,33 +6,33 @@ test('the home page introduces the library and links to every topic', async ({ p
   const response = await page.goto('/');
   expect(response?.status()).toBe(200);
   await expect(page.getByRole('heading', { level: 1 })).toContainText('Practise MLOps incident interviews');
-  await expect(page.locator('#library-size')).toHaveText('36 scenarios and 5 answer frameworks.');
+  await expect(page.locator('#library-size')).toHaveText('50 scenarios and 8 answer frameworks.');
   await expect(page.locator('.topic-grid li')).toHaveCount(6);
   await expectAccessible(page, browser, info);
   await w.expectClean();
 });
 
-test('the library lists all 36 scenarios and filters by topic and level', async ({ page, browser }, info) => {
+test('the library lists all 50 scenarios and filters by topic and level', async ({ page, browser }, info) => {
   const w = watch(page);
   await page.goto('/scenarios');
-  await expect(page.locator('#scenario-list > li')).toHaveCount(36);
-  await expect(page.locator('#result-count')).toHaveText('36 scenarios');
+  await expect(page.locator('#scenario-list > li')).toHaveCount(50);
+  await expect(page.locator('#result-count')).toHaveText('50 scenarios');
 
   await page.getByLabel('Topic', { exact: true }).selectOption('llmops');
   await page.getByRole('button', { name: 'Apply' }).click();
   await expect(page).toHaveURL(/topic=llmops/);
-  await expect(page.locator('#result-count')).toHaveText('7 of 36 scenarios');
-  await expect(page.locator('#scenario-list > li')).toHaveCount(7);
+  await expect(page.locator('#result-count')).toHaveText('14 of 50 scenarios');
+  await expect(page.locator('#scenario-list > li')).toHaveCount(14);
   await expect(page.getByLabel('Topic', { exact: true })).toHaveValue('llmops');
 
   await page.getByLabel('Topic', { exact: true }).selectOption('');
   await page.getByLabel('Level', { exact: true }).selectOption('staff');
   await page.getByRole('button', { name: 'Apply' }).click();
-  await expect(page.locator('#scenario-list > li')).toHaveCount(5);
-  await expect(page.locator('#scenario-list .level')).toHaveText(Array(5).fill(/Staff/));
+  await expect(page.locator('#scenario-list > li')).toHaveCount(10);
+  await expect(page.locator('#scenario-list .level')).toHaveText(Array(10).fill(/Staff/));
 
   await page.getByRole('link', { name: 'Clear' }).click();
-  await expect(page.locator('#scenario-list > li')).toHaveCount(36);
+  await expect(page.locator('#scenario-list > li')).toHaveCount(50);
   await expectAccessible(page, browser, info);
   await w.expectClean();
 });
@@ -40,11 +40,11 @@ test('the library lists all 36 scenarios and filters by topic and level', async 
 test('searching finds scenarios by words in their answer keys and marks them', async ({ page }) => {
   const w = watch(page);
   await page.goto('/scenarios');
-  await page.getByLabel('Search', { exact: true }).fill('tolerations');
+  await page.getByLabel('Search', { exact: true }).fill('taints');
   await page.getByLabel('Search', { exact: true }).press('Enter');
-  await expect(page).toHaveURL(/q=tolerations/);
+  await expect(page).toHaveURL(/q=taints/);
   await expect(page.locator('#scenario-list > li').first()).toContainText('GPU');
-  await expect(page.locator('#scenario-list mark').first()).toHaveText(/toleration/i);
+  await expect(page.locator('#scenario-list mark').first()).toHaveText(/taint/i);
   await w.expectClean();
 });
 
@@ -101,7 +101,7 @@ test('a scenario shows the prompt first and opens its answer key part by part', 
 test('the frameworks are listed and each one reads as a page', async ({ page, browser }, info) => {
   const w = watch(page);
   await page.goto('/frameworks');
-  await expect(page.locator('.framework-list > li')).toHaveCount(5);
+  await expect(page.locator('.framework-list > li')).toHaveCount(8);
   await expectAccessible(page, browser, info);
   await page.getByRole('link', { name: /first five minutes/i }).first().click();
   await expect(page).toHaveURL(/\/frameworks\/first-five-minutes$/);
@@ -110,12 +110,14 @@ test('the frameworks are listed and each one reads as a page', async ({ page, br
   await w.expectClean();
 });
 
-test('the rubric shows all seven dimensions with a description for every score', async ({ page, browser }, info) => {
+test('the rubric shows all eight dimensions with a description for every score', async ({ page, browser }, info) => {
   const w = watch(page);
   await page.goto('/rubric');
-  await expect(page.locator('section.dimension')).toHaveCount(7);
+  await expect(page.locator('section.dimension')).toHaveCount(8);
   await expect(page.locator('section.dimension').first().locator('tbody tr')).toHaveCount(4);
   await expect(page.locator('.recommendations dt')).toHaveText(['Strong no', 'No', 'Yes', 'Strong yes']);
+  // How the scores combine, with the bar of each target level.
+  await expect(page.locator('table.bars tbody tr')).toHaveCount(3);
   await expectAccessible(page, browser, info);
   await w.expectClean();
 });
@@ -130,7 +132,7 @@ test('unknown addresses get a 404 page that leads back into the app', async ({ p
   }
   await expectAccessible(page, browser, info);
   await page.getByRole('link', { name: 'Browse the scenario library' }).click();
-  await expect(page.locator('#scenario-list > li')).toHaveCount(36);
+  await expect(page.locator('#scenario-list > li')).toHaveCount(50);
   await w.expectClean();
 });
 

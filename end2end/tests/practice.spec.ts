@@ -30,7 +30,7 @@ async function writeAnswer(page: Page, info: TestInfo, text: string) {
 /** Score every dimension at `level` (1..4) and mark every key point `mark`. */
 async function selfScore(page: Page, level: number, mark: 'Covered' | 'Partly' | 'Missed') {
   const dimensions = page.locator('fieldset.dimension-score');
-  await expect(dimensions).toHaveCount(7);
+  await expect(dimensions).toHaveCount(8);
   for (const fieldset of await dimensions.all()) {
     await fieldset.locator('.level-choice label').nth(level - 1).click();
   }
@@ -74,7 +74,7 @@ test('a candidate practises a scenario from prompt to answer key', async ({ page
   await page.locator('fieldset.dimension-score').first().locator('.level-choice label').nth(2).click();
   await page.getByRole('button', { name: 'Save self-score and see the answer key' }).click();
   await expect(page.getByRole('heading', { level: 2, name: 'Score yourself' })).toBeVisible();
-  expect(await page.locator('fieldset.dimension-score input:invalid').count()).toBe(6 * 4);
+  expect(await page.locator('fieldset.dimension-score input:invalid').count()).toBe(7 * 4);
   await expect(page.locator('#score-framing-triage-3')).toBeChecked();
   await expectAccessible(page, browser, info);
 
@@ -118,7 +118,7 @@ test('the history chart appears after the second scored attempt', async ({ page,
   await selfScore(page, 3, 'Covered');
 
   await page.goto('/history');
-  await expect(page.locator('figure.trend')).toHaveCount(7);
+  await expect(page.locator('figure.trend')).toHaveCount(9);
   await expect(page.locator('figure.trend svg[role="img"]').first()).toBeVisible();
   await expect(page.locator('figure.trend').first().locator('circle')).toHaveCount(2);
   await page.getByText('The same scores as a table').click();

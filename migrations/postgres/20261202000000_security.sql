@@ -39,3 +39,7 @@ CREATE INDEX known_clients_by_expiry ON known_clients (expires_at);
 
 -- 5. Amendments written after their author could read another scorer's scorecard.
 ALTER TABLE scorecards ADD COLUMN saw_others BIGINT NOT NULL DEFAULT 0 CHECK (saw_others IN (0, 1));
+
+-- 6. When each mock scenario was first shown to the candidate.
+ALTER TABLE mock_session_items ADD COLUMN shown_at BIGINT;
+UPDATE mock_session_items SET shown_at = started_at;

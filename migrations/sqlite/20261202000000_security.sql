@@ -47,3 +47,9 @@ CREATE INDEX known_clients_by_expiry ON known_clients (expires_at);
 --    attempt is no longer independent scoring: it says so (the agreement statistics use each
 --    scorer's first scorecard, made before anyone's were visible).
 ALTER TABLE scorecards ADD COLUMN saw_others INTEGER NOT NULL DEFAULT 0 CHECK (saw_others IN (0, 1));
+
+-- 6. When each mock scenario was first shown to the candidate (their screen loaded it, or the
+--    interviewer put it on screen). Until then the candidate's own pages do not list it.
+--    Sessions from before this change: what had started counts as shown.
+ALTER TABLE mock_session_items ADD COLUMN shown_at INTEGER;
+UPDATE mock_session_items SET shown_at = started_at;

@@ -77,7 +77,7 @@ async fn check_own_password(
     field: &str,
 ) -> Result<(), AppError> {
     let pool = &who.state.pool;
-    let (stored, email) = users::password_hash(pool, user_id)
+    let (stored, email) = users::password_and_email(pool, user_id)
         .await?
         .ok_or(AppError::Unauthenticated)?;
     let client = client_address().await;
@@ -135,14 +135,10 @@ pub async fn register(
     if !who.state.settings.self_registration {
         return Err(AppError::Forbidden);
     }
-    limits::check(
-        &who.state.pool,
-        client_address().await,
-        &email,
-        now_millis(),
-    )
-    .await?
-    .map_err(too_many)?;
+    let client = client_address().await;
+    limits::check(&who.state.pool, client, &email, now_millis())
+        .await?
+        .map_err(too_many)?;
     let mut invalid = Invalid::default()
         .keep("email", &email)
         .keep("display_name", &display_name);
@@ -174,6 +170,9 @@ pub async fn register(
         Err(users::CreateUserError::Db(e)) => return Err(e.into()),
     };
     drop(conn);
+    // The client that made the account knows its password: like after a sign-in, its own tries
+    // no longer share the account's quota with everybody else's.
+    limits::remember(&who.state.pool, client, email_v.as_str(), now_millis()).await?;
     session::start(&who.session, created.id, created.session_key).await?;
     tracing::info!(user_id = created.id, "registered");
     leptos_axum::redirect("/");

@@ -109,6 +109,10 @@ fn slugify(name: &str) -> String {
     out.trim_end_matches('-').chars().take(30).collect()
 }
 
+/// Most characters of long fields a refused save brings back with the form.
+#[cfg(feature = "ssr")]
+const KEPT_TEXT_BUDGET: usize = 12_000;
+
 /// The editor for a team's scenario (`slug`), a fork of a built-in (`fork`), or a new one.
 #[server]
 pub async fn author_editor(
@@ -140,6 +144,7 @@ pub async fn author_editor(
             existing: true,
             forked_from: None,
             version: Some(head.current_version),
+            dimensions: rubric_dimensions(pool).await?,
         });
     }
     let team_id = match team.trim().parse::<i64>() {
@@ -176,6 +181,7 @@ pub async fn author_editor(
             existing: false,
             forked_from: Some(head.slug),
             version: None,
+            dimensions: rubric_dimensions(pool).await?,
         });
     }
     Ok(Editor {
@@ -193,7 +199,17 @@ pub async fn author_editor(
         forked_from: None,
         version: None,
         previews: vec![],
+        dimensions: rubric_dimensions(pool).await?,
     })
+}
+
+/// The current rubric's dimensions as (key, name), for the editor's not-applicable choice.
+#[cfg(feature = "ssr")]
+async fn rubric_dimensions(pool: &db::Pool) -> Result<Vec<(String, String)>, AppError> {
+    Ok(db::rubric::current(pool)
+        .await?
+        .map(|r| r.dimensions.into_iter().map(|d| (d.key, d.name)).collect())
+        .unwrap_or_default())
 }
 
 /// The editor's live preview: Markdown rendered by the renderer content uses, sanitised.
@@ -230,6 +246,8 @@ pub async fn save_scenario(
     #[server(default)] sections: BTreeMap<String, String>,
     #[server(default)] key_points: String,
     #[server(default)] follow_ups: String,
+    #[server(default)] not_applicable: BTreeMap<String, String>,
+    #[server(default)] checked_with: String,
 ) -> Result<(), AppError> {
     let (who, user, teams) = author().await?;
     let pool = &who.state.pool;
@@ -268,6 +286,24 @@ pub async fn save_scenario(
         }
     }
     chosen_topics.sort();
+    let dimensions = rubric_dimensions(pool).await?;
+    let mut not_exercised = Vec::new();
+    for key in not_applicable.keys() {
+        if dimensions.iter().any(|(k, _)| k == key) {
+            not_exercised.push(key.clone());
+        } else {
+            invalid = invalid.field(
+                "not_applicable",
+                format!("\"{key}\" is not a rubric dimension."),
+            );
+        }
+    }
+    if not_exercised.len() * 2 > dimensions.len() {
+        invalid = invalid.field(
+            "not_applicable",
+            "A scenario must exercise at least half of the rubric's dimensions.",
+        );
+    }
     let draft = Draft {
         slug: existing_head
             .as_ref()
@@ -284,25 +320,51 @@ pub async fn save_scenario(
             .collect(),
         key_points,
         follow_ups,
+        not_applicable: not_exercised,
+        checked_with,
     };
     let keep = |mut invalid: Invalid| {
-        // Everything typed comes back with the form.
+        // What was typed comes back with the form, through the redirect's URL when the form
+        // was posted without a script: the short fields always, the long ones while they fit
+        // (a URL of hundreds of KB is refused by proxies). What does not fit is named, and
+        // the browser's Back button still holds it.
         for (field, value) in [
             ("slug", &draft.slug),
             ("title", &draft.title),
             ("summary", &draft.summary),
             ("level", &draft.level),
-            ("prompt", &draft.prompt),
-            ("key_points", &draft.key_points),
-            ("follow_ups", &draft.follow_ups),
+            ("checked_with", &draft.checked_with),
         ] {
             invalid = invalid.keep(field, value);
         }
         for t in &draft.topics {
             invalid = invalid.keep(&format!("topics[{}]", t.key()), "on");
         }
-        for (kind, body) in &draft.sections {
-            invalid = invalid.keep(&section_field(*kind), body);
+        for key in &draft.not_applicable {
+            invalid = invalid.keep(&format!("not_applicable[{key}]"), "on");
+        }
+        let long = [
+            ("prompt".to_string(), &draft.prompt),
+            ("key_points".to_string(), &draft.key_points),
+            ("follow_ups".to_string(), &draft.follow_ups),
+        ]
+        .into_iter()
+        .chain(draft.sections.iter().map(|(k, b)| (section_field(*k), b)));
+        let mut room = KEPT_TEXT_BUDGET;
+        let mut left_out = false;
+        for (field, value) in long {
+            if value.len() <= room {
+                room -= value.len();
+                invalid = invalid.keep(&field, value);
+            } else {
+                left_out = true;
+            }
+        }
+        if left_out {
+            invalid = invalid.field(
+                "form",
+                "Some of what you typed is too long to bring back here: your browser's Back button returns to it.",
+            );
         }
         invalid
     };

@@ -150,7 +150,14 @@ pub async fn create_exercise(
     let mut version_id = None;
     let mut source_attempt = None;
     let mut reference = reference;
-    if source.trim().is_empty() {
+    // The drill's own example answers can be the reference: scoring them is calibration
+    // against a known level.
+    let example = match source.trim() {
+        "example-2" => Some(crate::domain::library::SectionKind::ExampleLevel2),
+        "example-4" => Some(crate::domain::library::SectionKind::ExampleLevel4),
+        _ => None,
+    };
+    if source.trim().is_empty() || example.is_some() {
         // Built-ins, or this team's own scenarios (not another team the lead is also on).
         let viewer = db::scenarios::Viewer(Some(me));
         match db::scenarios::get(pool, viewer, scenario.trim()).await? {
@@ -160,6 +167,23 @@ pub async fn create_exercise(
                     .map(|t| t.version_id)
             }
             _ => invalid = invalid.field("scenario", "Choose the scenario the answer is to."),
+        }
+        if let (Some(kind), Some(version)) = (example, version_id) {
+            let mut conn = pool.acquire().await?;
+            let file = db::authoring::stored_file(&mut conn, version).await?;
+            let text = file
+                .and_then(|f| f.sections.into_iter().find(|(k, _)| *k == kind))
+                .map(|(_, md)| md);
+            match text {
+                Some(text) if reference.trim().is_empty() => reference = text,
+                Some(_) => {}
+                None => {
+                    invalid = invalid.field(
+                        "source",
+                        format!("This scenario has no {}.", kind.heading().to_lowercase()),
+                    )
+                }
+            }
         }
     } else {
         let offered = store::sources(pool, team_id).await?;
@@ -252,7 +276,12 @@ pub async fn get_exercise(id: i64) -> Result<ExerciseView, AppError> {
     let scenario = db::scenarios::get_version(pool, head.scenario_version_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let rubric = db::rubric::dimensions(pool, head.rubric_version_id).await?;
+    // The dimensions the scenario exercises: its not-applicable ones are neither scored nor shown.
+    let rubric: Vec<_> = db::rubric::dimensions(pool, head.rubric_version_id)
+        .await?
+        .into_iter()
+        .filter(|d| !scenario.not_applicable.contains(&d.key))
+        .collect();
     let own = store::own_rating(pool, id, me).await?;
     let expert = store::expert(pool, id).await?;
     let revealed = head.revealed_at.is_some();
@@ -314,7 +343,12 @@ pub async fn submit_rating(
     let (who, head, _) = exercise(exercise_id).await?;
     let me = who.signed_in()?.id;
     let pool = &who.state.pool;
-    let dimensions = db::rubric::dimensions(pool, head.rubric_version_id).await?;
+    let not_applicable = db::scenarios::not_applicable(pool, head.scenario_version_id).await?;
+    let dimensions: Vec<_> = db::rubric::dimensions(pool, head.rubric_version_id)
+        .await?
+        .into_iter()
+        .filter(|d| !not_applicable.contains(&d.key))
+        .collect();
     let (chosen, _, mut invalid) = crate::domain::practice::read_scorecard(
         &dimensions,
         &[],
@@ -508,6 +542,10 @@ pub async fn calibration_consent(attempt_id: i64, consent: String) -> Result<(),
             candidate_id: attempt.candidate_id.unwrap_or(-1),
         },
     )?;
+    // As on the attempt's page: a mock scenario never shown does not exist for the candidate.
+    if !attempt.shown_to_candidate {
+        return Err(AppError::NotFound);
+    }
     let at = match consent.as_str() {
         "yes" => Some(now_millis()),
         "no" => None,

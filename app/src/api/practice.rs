@@ -122,7 +122,7 @@ pub async fn start_attempt(
 /// scorecards are only sent once the attempt is self-scored.
 #[server]
 pub async fn get_attempt(id: i64) -> Result<Attempt, AppError> {
-    use crate::server::{coverage, markdown};
+    use crate::server::markdown;
     let (who, core) = own_attempt(id).await?;
     let pool = &who.state.pool;
     let cards = store::scorecards(pool, id, true).await?;
@@ -140,14 +140,30 @@ pub async fn get_attempt(id: i64) -> Result<Attempt, AppError> {
         .ok_or_else(|| AppError::internal(format!("attempt {id}: version missing")))?;
     let dimensions = match stage {
         Stage::Answering => vec![],
-        _ => {
-            db::rubric::current(pool)
-                .await?
-                .ok_or_else(|| AppError::internal("no rubric loaded"))?
-                .dimensions
-        }
+        _ => db::rubric::current(pool)
+            .await?
+            .ok_or_else(|| AppError::internal("no rubric loaded"))?
+            .applicable(&detail.not_applicable),
     };
     let reviewed = stage == Stage::Reviewed;
+    // The reading stored when the answer was submitted; an answer from before the assessor
+    // is read now (and not stored: what is stored is never rewritten).
+    let reading = if reviewed && core.answer_key_visible && core.mode == "practice" {
+        match db::assessments::get(pool, id).await? {
+            Some(stored) => stored,
+            None => {
+                let (prompt, key_points) = db::assessments::inputs(pool, core.version_id)
+                    .await?
+                    .unwrap_or_default();
+                (
+                    crate::domain::assess::METHOD.to_string(),
+                    crate::domain::assess::assess(&core.answer_md, &prompt, &key_points),
+                )
+            }
+        }
+    } else {
+        (String::new(), Vec::new())
+    };
     Ok(Attempt {
         id,
         scenario: core.scenario(),
@@ -161,11 +177,8 @@ pub async fn get_attempt(id: i64) -> Result<Attempt, AppError> {
         } else {
             String::new()
         },
-        hints: if reviewed && core.answer_key_visible {
-            coverage::hints(&core.answer_md, &detail.key_points)
-        } else {
-            vec![]
-        },
+        assessment: reading.1,
+        assessment_method: reading.0,
         answer_md: core.answer_md,
         draft_saved_at: core.draft_saved_at,
         submitted_at: core.submitted_at,
@@ -247,7 +260,14 @@ pub async fn save_answer(
         leptos_axum::redirect(&format!("/practice/{attempt_id}?saved=1"));
         return Ok(());
     }
-    if !store::submit(pool, attempt_id, &answer, now).await? {
+    // The assessor's reading is made once, when the answer is final, and kept with it.
+    let findings = db::assessments::inputs(pool, core.version_id)
+        .await?
+        .map(|(prompt, key_points)| crate::domain::assess::assess(&answer, &prompt, &key_points));
+    let reading = findings
+        .as_deref()
+        .map(|f| (crate::domain::assess::METHOD, f));
+    if !store::submit(pool, attempt_id, &answer, now, reading).await? {
         return Err(closed());
     }
     tracing::info!(attempt_id, "answer submitted");
@@ -282,19 +302,28 @@ pub async fn submit_self_score(
         .await?
         .ok_or_else(|| AppError::internal(format!("attempt {attempt_id}: version missing")))?;
 
+    // A scenario whose answer key the candidate may not read (a team's, asked in a mock by a
+    // team they are not on) is scored on the rubric alone: its key points are never named to
+    // them, not even in an error.
+    let key_points: &[_] = if core.answer_key_visible {
+        &detail.key_points
+    } else {
+        &[]
+    };
+    let dimensions = rubric.applicable(&detail.not_applicable);
     let (chosen, ticked, invalid) = crate::domain::practice::read_scorecard(
-        &rubric.dimensions,
-        &detail.key_points,
+        &dimensions,
+        key_points,
         &scores,
         &marks,
         Invalid::default(),
     );
     let unknown = scores
         .keys()
-        .any(|k| !rubric.dimensions.iter().any(|d| &d.key == k))
+        .any(|k| !dimensions.iter().any(|d| &d.key == k))
         || marks
             .keys()
-            .any(|k| !detail.key_points.iter().any(|p| &p.key == k));
+            .any(|k| !key_points.iter().any(|p| &p.key == k));
     if unknown && invalid.is_empty() {
         return Err(AppError::BadRequest(
             "The form names a rubric dimension or key point this attempt does not have. Reload the page."
@@ -327,9 +356,12 @@ pub async fn submit_self_score(
         Err(store::ScorecardError::Db(e)) => return Err(e.into()),
     }
     let rating = rating_for_mean(mean(chosen.iter().map(|(_, s)| *s as f64)));
-    let previous = store::review_state(&mut tx, user.id, core.scenario_id).await?;
-    let next = schedule::review(previous.as_ref(), rating, now);
-    store::put_review_state(&mut tx, user.id, core.scenario_id, attempt_id, &next).await?;
+    // Only a scenario the candidate can see is scheduled for them to practise again.
+    if core.answer_key_visible {
+        let previous = store::review_state(&mut tx, user.id, core.scenario_id).await?;
+        let next = schedule::review(previous.as_ref(), rating, now);
+        store::put_review_state(&mut tx, user.id, core.scenario_id, attempt_id, &next).await?;
+    }
     crate::server::db::commit(tx).await?;
     tracing::info!(attempt_id, rating, "self-scored");
     leptos_axum::redirect(&format!("/practice/{attempt_id}#result"));

@@ -59,8 +59,9 @@ pub async fn submit_session_scorecard(
         .await?
         .ok_or(AppError::NotFound)?;
 
+    let dimensions = rubric.applicable(&detail.not_applicable);
     let (chosen, ticked, mut invalid) = crate::domain::practice::read_scorecard(
-        &rubric.dimensions,
+        &dimensions,
         &detail.key_points,
         &scores,
         &marks,
@@ -146,6 +147,9 @@ pub async fn submit_session_scorecard(
         amends: amends.map(|id| (id, reason.trim())),
     };
     store::insert_interviewer_card(&mut tx, &card, &extra).await?;
+    // A scenario scored was asked (by phone, say, with no screen open): from now on it is part
+    // of the candidate's interview, and theirs to see.
+    store::mark_shown(&mut *tx, item.id, card.now).await?;
     crate::server::db::commit(tx).await?;
     leptos_axum::redirect(&format!("/sessions/{session_id}?saved=scorecard#scorecard"));
     Ok(())

@@ -330,6 +330,21 @@ pub async fn session_console(id: i64) -> Result<Console, AppError> {
     let detail = db::scenarios::get_version(pool, item.version_id)
         .await?
         .ok_or_else(|| AppError::internal("session scenario version missing"))?;
+    let not_applicable = detail.not_applicable.clone();
+    // The assessor reads the interviewer's notes (never a shadow's view: they have none) as a
+    // suggestion beside the checklist.
+    let note_readings: Vec<(String, Mark)> = if shadow || head.notes_md.trim().is_empty() {
+        Vec::new()
+    } else {
+        let (prompt, key_points) = db::assessments::inputs(pool, item.version_id)
+            .await?
+            .unwrap_or_default();
+        crate::domain::assess::assess(&head.notes_md, &prompt, &key_points)
+            .into_iter()
+            .filter(|f| f.mark != Mark::Missed)
+            .map(|f| (f.key, f.mark))
+            .collect()
+    };
     let attempt = db::practice::core(pool, item.attempt_id)
         .await?
         .ok_or_else(|| AppError::internal("session attempt missing"))?;
@@ -344,17 +359,30 @@ pub async fn session_console(id: i64) -> Result<Console, AppError> {
     let scorecards = cards
         .into_iter()
         .filter(|c| c.scorer_id == Some(me) || i_have_scored)
-        .map(|c| ConsoleScorecard {
-            id: c.id,
-            mine: c.scorer_id == Some(me),
-            feedback_html: markdown::to_html(&c.feedback_md),
-            notes_html: markdown::to_html(&c.notes_md),
-            card: c.card,
-            recommendation: c.recommendation,
-            target_level: c.target_level,
-            amends: c.amends_id,
-            amend_reason: c.amend_reason,
-            saw_others: c.saw_others,
+        .map(|c| {
+            let suggested = c
+                .target_level
+                .as_deref()
+                .and_then(|l| crate::domain::taxonomy::Level::parse(l).ok())
+                .and_then(|l| rubric.bar(l))
+                .and_then(|bar| {
+                    let scores: Vec<u8> = c.card.scores.iter().map(|s| s.score as u8).collect();
+                    crate::domain::library::suggested_recommendation(&scores, bar)
+                })
+                .map(str::to_string);
+            ConsoleScorecard {
+                id: c.id,
+                mine: c.scorer_id == Some(me),
+                feedback_html: markdown::to_html(&c.feedback_md),
+                notes_html: markdown::to_html(&c.notes_md),
+                card: c.card,
+                recommendation: c.recommendation,
+                target_level: c.target_level,
+                amends: c.amends_id,
+                amend_reason: c.amend_reason,
+                saw_others: c.saw_others,
+                suggested,
+            }
         })
         .collect();
     Ok(Console {
@@ -405,8 +433,10 @@ pub async fn session_console(id: i64) -> Result<Console, AppError> {
                 probes: f.probes,
             })
             .collect(),
-        dimensions: rubric.dimensions,
+        dimensions: rubric.applicable(&not_applicable),
         recommendations: rubric.recommendations,
+        rule_html: rubric.rule_html,
+        note_readings,
         scorecards,
         scorecard_count: originals,
         shared: item.shared_at.is_some(),
@@ -561,6 +591,9 @@ pub async fn join_screen(token: String) -> Result<CandidateScreen, AppError> {
         .await?
         .ok_or(AppError::NotFound)?;
     let revealed = store::reveals(pool, item.id).await?;
+    if item.shown_at.is_none() {
+        store::mark_shown(pool, item.id, now_millis()).await?;
+    }
     Ok(CandidateScreen {
         status: head.status(),
         candidate: head.candidate,

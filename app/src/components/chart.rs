@@ -120,3 +120,61 @@ pub fn ScoreTrend(series: DimensionSeries) -> impl IntoView {
         </figure>
     }
 }
+
+/// How often the candidate's ticks and the assessor's reading agreed, answer by answer, as a
+/// share of key points (0 to 100%), oldest on the left.
+#[component]
+pub fn AgreementTrend(points: Vec<(i64, i64, i64, i64)>) -> impl IntoView {
+    let (first, last) = points
+        .iter()
+        .fold((i64::MAX, i64::MIN), |(a, b), p| (a.min(p.1), b.max(p.1)));
+    let share = |p: &(i64, i64, i64, i64)| {
+        if p.3 > 0 {
+            p.2 as f64 / p.3 as f64
+        } else {
+            0.0
+        }
+    };
+    // 0% at the bottom, 100% at the top, on the score chart's frame.
+    let y = |s: f64| y_of(1.0 + 3.0 * s);
+    let plotted: Vec<(f64, f64, i64, f64)> = points
+        .iter()
+        .map(|p| (x_of(p.1, first, last), y(share(p)), p.1, share(p)))
+        .collect();
+    let line = plotted
+        .iter()
+        .map(|(x, y, _, _)| format!("{x:.1},{y:.1}"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let description = format!(
+        "Agreement with the assessor over {} answers: {}.",
+        points.len(),
+        points
+            .iter()
+            .map(|p| format!("{:.0}%", share(p) * 100.0))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    view! {
+        <figure class="trend agreement-trend">
+            <svg viewBox=format!("0 0 {W} {H}") role="img" aria-labelledby="agreement-desc"
+                preserveAspectRatio="none" class="trend-chart">
+                <desc id="agreement-desc">{description}</desc>
+                {[0.0, 0.5, 1.0].into_iter().map(|s| {
+                    let gy = format!("{:.1}", y(s));
+                    let label_y = format!("{:.1}", y(s) + 4.0);
+                    view! {
+                        <line class="grid" x1=PAD_L x2=W - PAD_R y1=gy.clone() y2=gy></line>
+                        <text class="axis" x=PAD_L - 4.0 y=label_y text-anchor="end">{format!("{:.0}", s * 100.0)}</text>
+                    }
+                }).collect_view()}
+                <polyline class="series" points=line fill="none"></polyline>
+                {plotted.into_iter().map(|(x, py, at, s)| view! {
+                    <circle class="point" cx=format!("{x:.1}") cy=format!("{py:.1}") r="3.5">
+                        <title>{format!("{}: {:.0}% of key points", date(at), s * 100.0)}</title>
+                    </circle>
+                }).collect_view()}
+            </svg>
+        </figure>
+    }
+}

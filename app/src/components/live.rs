@@ -28,6 +28,9 @@ pub fn ConsoleBoard(
     follow_ups: Vec<ConsoleFollowUp>,
     /// a shadow, or an ended session: shown, not changed
     read_only: bool,
+    /// the assessor's reading of the interviewer's saved notes: key points they seem to cover
+    /// (a suggestion beside the checklist, never a mark)
+    note_readings: Vec<(String, Mark)>,
 ) -> impl IntoView {
     let marks = RwSignal::new(
         key_points
@@ -115,6 +118,9 @@ pub fn ConsoleBoard(
                                 data-mark=move || current_class().map(Mark::key).unwrap_or("none")
                                 on:keydown=on_key>
                                 <span class="kp-label" id=format!("kp-{key}")>{k.label.clone()}</span>
+                                {note_readings.iter().find(|(x, _)| *x == key).map(|(_, m)| view! {
+                                    <span class="kp-suggestion">{format!("Your notes suggest: {}", m.label().to_lowercase())}</span>
+                                })}
                                 {if read_only {
                                     let current = current.clone();
                                     view! { <span class="kp-mark">{move || current().map(Mark::label).unwrap_or("Not marked")}</span> }.into_any()

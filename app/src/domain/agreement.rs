@@ -174,8 +174,21 @@ pub fn complete_block(table: &[Vec<Option<f64>>]) -> Option<(Vec<usize>, Vec<usi
             .collect()
     };
     let ratings_of = |c: usize| table.iter().filter(|r| rated(r, c)).count();
-    let mut cols: Vec<usize> = (0..width).filter(|&c| ratings_of(c) > 0).collect();
+    // A rater with fewer than two ratings can never be in a block: leave them out first, so
+    // they do not steer the greedy steps below.
+    let mut cols: Vec<usize> = (0..width).filter(|&c| ratings_of(c) >= 2).collect();
     let mut best: Option<(usize, Vec<usize>, Vec<usize>)> = None;
+    // Every pair of raters as well: the greedy path can drop a rater that only a pair shares
+    // units with, and pairs are few (a team has tens of raters).
+    for (i, &a) in cols.iter().enumerate() {
+        for &b in &cols[i + 1..] {
+            let rows = rows_for(&[a, b]);
+            let size = rows.len() * 2;
+            if rows.len() >= 2 && best.as_ref().is_none_or(|x| size > x.0) {
+                best = Some((size, rows, vec![a, b]));
+            }
+        }
+    }
     while cols.len() >= 2 {
         let rows = rows_for(&cols);
         let size = rows.len() * cols.len();
@@ -366,6 +379,16 @@ mod tests {
         // Nothing two raters both scored twice: no block.
         let sparse = vec![vec![s(1.0), None], vec![None, s(2.0)]];
         assert_eq!(complete_block(&sparse), None);
+        // Raters 0 and 4 both scored units 1 and 3. Dropping raters one at a time loses that
+        // pair (every single drop completes no unit, so the fewest-ratings rule decides) and
+        // finds no block at all; trying every pair finds it.
+        let pairs = vec![
+            vec![None, None, None, s(1.0), None],
+            vec![s(1.0), None, None, None, s(3.0)],
+            vec![None, s(2.0), None, None, None],
+            vec![s(2.0), s(1.0), s(2.0), s(1.0), s(4.0)],
+        ];
+        assert_eq!(complete_block(&pairs), Some((vec![1, 3], vec![0, 4])));
     }
 
     #[test]

@@ -20,6 +20,38 @@ pub struct Draft {
     pub sections: Vec<(SectionKind, String)>,
     pub key_points: String,
     pub follow_ups: String,
+    /// rubric dimension keys the scenario does not exercise
+    pub not_applicable: Vec<String>,
+    /// "tool version, tool version": what its commands were checked against
+    pub checked_with: String,
+}
+
+/// "kubectl 1.31, mlflow 2.19" as (tool, version) pairs, or what is wrong with it.
+pub fn parse_checked_with(line: &str) -> Result<Vec<(String, String)>, String> {
+    let mut out = Vec::new();
+    for part in line.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        match part.split_once(char::is_whitespace) {
+            Some((tool, version)) if !version.trim().is_empty() => {
+                out.push((tool.to_lowercase(), version.trim().to_string()))
+            }
+            _ => {
+                return Err(format!(
+                    "\"{part}\": write each as a tool and its version, e.g. \"kubectl 1.31\""
+                ))
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// The editor's line for (tool, version) pairs.
+pub fn checked_with_text(pairs: &[(String, String)]) -> String {
+    pairs
+        .iter()
+        .map(|(t, v)| format!("{t} {v}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The form field of each section, as the editor names it.
@@ -123,9 +155,33 @@ pub struct Editor {
     pub version: Option<i64>,
     /// the server's rendering of each Markdown field as loaded: (field name, html)
     pub previews: Vec<(String, String)>,
+    /// the current rubric's dimensions, (key, name), for the not-applicable choice
+    pub dimensions: Vec<(String, String)>,
 }
 
 /// The levels an author can pick, with their keys.
 pub fn level_choices() -> [Level; 3] {
     Level::ALL
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn checked_versions_read_as_pairs_and_back() {
+        let pairs = parse_checked_with("MLflow 2.19,  kubectl 1.31 ,").unwrap();
+        assert_eq!(
+            pairs,
+            vec![
+                ("kubectl".to_string(), "1.31".to_string()),
+                ("mlflow".to_string(), "2.19".to_string())
+            ]
+        );
+        assert_eq!(checked_with_text(&pairs), "kubectl 1.31, mlflow 2.19");
+        assert!(parse_checked_with("kubectl")
+            .unwrap_err()
+            .contains("kubectl 1.31"));
+        assert_eq!(parse_checked_with("").unwrap(), vec![]);
+    }
 }

@@ -144,7 +144,7 @@ impl AppError {
 
 /// A short reference, unique enough to find one log line: time plus a process-wide counter.
 #[cfg(feature = "ssr")]
-fn error_reference() -> String {
+pub fn error_reference() -> String {
     use std::sync::atomic::{AtomicU32, Ordering};
     static COUNTER: AtomicU32 = AtomicU32::new(0);
     let millis = std::time::SystemTime::now()

@@ -144,6 +144,11 @@ pub struct ScenarioDetail {
     pub topics: Vec<Topic>,
     pub level: Level,
     pub prompt_html: String,
+    /// rubric dimensions this drill gives no chance to show: left out of every scoring form
+    pub not_applicable: Vec<String>,
+    /// (tool, version) the commands were checked against
+    pub checked_with: Vec<(String, String)>,
+    /// the answer key, then the example answers when the drill has them
     pub sections: Vec<Section>,
     pub key_points: Vec<KeyPoint>,
     pub follow_ups: Vec<FollowUp>,
@@ -181,12 +186,44 @@ pub struct Recommendation {
 }
 
 /// How dimension scores combine into the recommendation: the words shown to the people who
-/// choose it, and the bar (mean score over the dimensions that apply) a "yes" needs at each
-/// target level, in hundredths (2.75 is 275).
+/// choose it (Markdown), and the bar (mean score over the dimensions that apply) a "yes" needs
+/// at each target level, in hundredths (2.75 is 275).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecommendationRule {
     pub text: String,
     pub bars: Vec<(Level, u16)>,
+}
+
+/// The recommendation keys, worst to best, that the rule chooses between.
+pub const RECOMMENDATION_KEYS: [&str; 4] = ["strong-no", "no", "yes", "strong-yes"];
+
+/// What the rule suggests for these dimension scores (the dimensions that apply) against a
+/// "yes" bar (hundredths of a mean score), as a key of [`RECOMMENDATION_KEYS`]:
+/// strong yes at `mean >= bar + 0.5` with nothing below 3; yes at `mean >= bar` with no 1;
+/// no at `mean >= bar - 0.75`; strong no below that, or with two or more 1s. None without
+/// scores.
+pub fn suggested_recommendation(scores: &[u8], bar: u16) -> Option<&'static str> {
+    if scores.is_empty() {
+        return None;
+    }
+    // Compared as whole numbers (sum x 100 against bar x n), so 2.75 is exactly 2.75.
+    let sum: i64 = scores.iter().map(|&s| i64::from(s) * 100).sum();
+    let n = scores.len() as i64;
+    let at_least = |hundredths: i64| sum >= hundredths * n;
+    let ones = scores.iter().filter(|&&s| s == 1).count();
+    let lowest = scores.iter().copied().min().unwrap_or(1);
+    let bar = i64::from(bar);
+    Some(if ones >= 2 {
+        "strong-no"
+    } else if at_least(bar + 50) && lowest >= 3 {
+        "strong-yes"
+    } else if at_least(bar) && ones == 0 {
+        "yes"
+    } else if at_least(bar - 75) {
+        "no"
+    } else {
+        "strong-no"
+    })
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -196,6 +233,69 @@ pub struct Rubric {
     pub description: String,
     pub dimensions: Vec<RubricDimension>,
     pub recommendations: Vec<Recommendation>,
+    /// the recommendation rule in words (sanitised HTML); empty for an older rubric
+    pub rule_html: String,
+    /// the "yes" bar per target level, in hundredths of a mean score
+    pub bars: Vec<(Level, u16)>,
+}
+
+impl Rubric {
+    /// The dimensions a drill exercises: the rubric's, less those it declares not applicable.
+    /// Every scoring form shows these and only these.
+    pub fn applicable(&self, not_applicable: &[String]) -> Vec<RubricDimension> {
+        self.dimensions
+            .iter()
+            .filter(|d| !not_applicable.contains(&d.key))
+            .cloned()
+            .collect()
+    }
+
+    /// The "yes" bar at `level`, if the rubric has a rule.
+    pub fn bar(&self, level: Level) -> Option<u16> {
+        self.bars.iter().find(|(l, _)| *l == level).map(|(_, b)| *b)
+    }
+}
+
+#[cfg(test)]
+mod rule_tests {
+    use super::suggested_recommendation as rule;
+
+    #[test]
+    fn the_rule_combines_scores_as_the_rubric_says() {
+        let senior = 275;
+        assert_eq!(rule(&[3, 3, 3, 2], senior), Some("yes"));
+        assert_eq!(rule(&[3, 3, 2, 2], senior), Some("no"), "2.5 is under 2.75");
+        assert_eq!(
+            rule(&[4, 3, 3, 3], senior),
+            Some("strong-yes"),
+            "3.25 = 2.75 + 0.5, none below 3"
+        );
+        assert_eq!(
+            rule(&[4, 4, 4, 2], senior),
+            Some("yes"),
+            "a 2 keeps it from strong yes"
+        );
+        assert_eq!(
+            rule(&[4, 4, 4, 1], senior),
+            Some("no"),
+            "a 1 keeps it from yes"
+        );
+        assert_eq!(rule(&[4, 4, 1, 1], senior), Some("strong-no"), "two 1s");
+        assert_eq!(
+            rule(&[3, 2, 2, 2], senior),
+            Some("no"),
+            "2.25 is within 0.75 of the bar"
+        );
+        assert_eq!(
+            rule(&[2, 2, 2, 1], senior),
+            Some("strong-no"),
+            "1.75 is not"
+        );
+        assert_eq!(rule(&[2, 1, 2, 1], senior), Some("strong-no"));
+        // The same answer at a higher bar.
+        assert_eq!(rule(&[3, 3, 3, 3], 325), Some("no"));
+        assert_eq!(rule(&[], senior), None);
+    }
 }
 
 /// Counts for the home page.

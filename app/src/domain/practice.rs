@@ -168,12 +168,14 @@ pub struct Attempt {
     pub key_points: Vec<KeyPoint>,
     /// The rubric to score with (scoring) or that was scored with (reviewed).
     pub dimensions: Vec<RubricDimension>,
-    /// Reviewed only: the answer rendered, the answer key, the scorecards and the hints.
+    /// Reviewed only: the answer rendered, the answer key, the scorecards and the assessor's
+    /// reading of the answer (per key point, with its evidence), and the method that read it.
     pub answer_html: String,
     pub sections: Vec<Section>,
     pub self_card: Option<Scorecard>,
     pub other_cards: Vec<Scorecard>,
-    pub hints: Vec<Hint>,
+    pub assessment: Vec<crate::domain::assess::Finding>,
+    pub assessment_method: String,
     /// When this scenario is next due for this candidate.
     pub next_due: Option<i64>,
 }
@@ -274,6 +276,9 @@ pub struct History {
     /// Scenarios with at least one attempt, for the filter: (slug, title).
     pub scenarios: Vec<(String, String)>,
     pub filter: HistoryFilter,
+    /// Your ticks against the assessor's reading, per self-scored answer, oldest first:
+    /// (attempt, scored at, key points you agreed on, key points compared).
+    pub assessor_agreement: Vec<(i64, i64, i64, i64)>,
 }
 
 /// Two attempts of the same scenario, side by side.

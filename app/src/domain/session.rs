@@ -70,6 +70,8 @@ pub struct ConsoleScorecard {
     pub amend_reason: Option<String>,
     /// an amendment made after its author could read another scorer's scorecard
     pub saw_others: bool,
+    /// what the rubric's rule gives for these scores at the chosen level (its key)
+    pub suggested: Option<String>,
 }
 
 /// The interviewer's (or shadow's) console for one session, at its current scenario.
@@ -93,8 +95,14 @@ pub struct Console {
     pub prompt_html: String,
     pub key_points: Vec<(KeyPoint, Option<Mark>)>,
     pub follow_ups: Vec<ConsoleFollowUp>,
+    /// the rubric dimensions this scenario exercises (its not-applicable ones left out)
     pub dimensions: Vec<RubricDimension>,
     pub recommendations: Vec<Recommendation>,
+    /// how dimension scores combine into the recommendation, in words (sanitised HTML)
+    pub rule_html: String,
+    /// the assessor's reading of the saved notes: key points they seem to cover (covered or
+    /// partly), a suggestion only, for the interviewer
+    pub note_readings: Vec<(String, Mark)>,
     /// Scorecards of this scenario the asker may see: theirs, and the others' once the asker
     /// has submitted their own.
     pub scorecards: Vec<ConsoleScorecard>,

@@ -162,6 +162,16 @@ fn EditorView(e: Editor) -> impl IntoView {
         d.topics.clone()
     };
     let chosen_level = value("level", &d.level);
+    let not_exercised: Vec<String> = if error.is_some() {
+        e.dimensions
+            .iter()
+            .filter(|(k, _)| kept_value(&error, &format!("not_applicable[{k}]")).is_some())
+            .map(|(k, _)| k.clone())
+            .collect()
+    } else {
+        d.not_applicable.clone()
+    };
+    let not_applicable_error = err("not_applicable");
     let text_input = {
         let value = value.clone();
         let err = err.clone();
@@ -268,15 +278,37 @@ fn EditorView(e: Editor) -> impl IntoView {
                         {level_error.map(|m| view! { <p class="field-error">{m}</p> })}
                     </div>
                 </fieldset>
+                <fieldset class="topics not-applicable" aria-describedby=not_applicable_error.is_some().then_some("not_applicable-error")>
+                    <legend>"Rubric dimensions this scenario does not exercise"</legend>
+                    <p class="hint">"Usually none. Ticked ones are left out of every scoring form and statistic for this scenario."</p>
+                    {not_applicable_error.clone().map(|m| view! { <p class="field-error" id="not_applicable-error">{m}</p> })}
+                    {e.dimensions.iter().map(|(key, name)| {
+                        let id = format!("na-{key}");
+                        view! {
+                            <span class="mark-option">
+                                <input type="checkbox" id=id.clone() name=format!("not_applicable[{key}]")
+                                    checked=not_exercised.contains(key)/>
+                                <label for=id>{name.clone()}</label>
+                            </span>
+                        }
+                    }).collect_view()}
+                </fieldset>
+                {text_input("checked_with", "Commands checked against", d.checked_with.clone(),
+                    "Optional: the versions the commands were checked against, e.g. \"kubectl 1.31, mlflow 2.19\".", false)}
                 <MarkdownField name="prompt".to_string() label="Prompt".to_string()
                     hint="What the interviewer reads out: the situation in 2 to 5 sentences.".to_string()
                     initial=value("prompt", &d.prompt) initial_html=preview("prompt") rows=5 error=err("prompt")/>
                 {SectionKind::ALL.into_iter().map(|kind| {
                     let field = section_field(kind);
                     let loaded = d.sections.iter().find(|(k, _)| *k == kind).map(|(_, b)| b.clone()).unwrap_or_default();
+                    let hint = if kind.is_example() {
+                        "Optional: an answer as a candidate would give it, in the first person, that scores mostly this level."
+                    } else {
+                        "Markdown: a list of specific points."
+                    };
                     view! {
                         <MarkdownField name=field.clone() label=kind.heading().to_string()
-                            hint="Markdown: a list of specific points.".to_string()
+                            hint=hint.to_string()
                             initial=value(&field, &loaded) initial_html=preview(&field) rows=6 error=err(&field)/>
                     }
                 }).collect_view()}

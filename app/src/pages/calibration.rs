@@ -157,11 +157,13 @@ fn NewExerciseForm(o: Overview) -> impl IntoView {
                     {scenario_err.clone().map(|m| view! { <p class="field-error" id="scenario-error">{m}</p> })}
                 </div>
                 <div class="field">
-                    <label for="source">"Take the answer from a mock interview (optional)"</label>
-                    <p class="hint" id="source-hint">"Finished mock interviews of your team whose candidate agreed to it. Its transcript (answer and evidence notes) becomes the reference answer, and its scenario is used."</p>
+                    <label for="source">"Take the answer from the scenario or a mock interview (optional)"</label>
+                    <p class="hint" id="source-hint">"The chosen scenario's example answer at level 2 or 4 (a known level to calibrate against), or a finished mock interview of your team whose candidate agreed to it: its transcript (answer and evidence notes) becomes the reference answer, and its scenario is used."</p>
                     <select id="source" name="source" aria-describedby=described("source-hint", &source_err, "source")
                         aria-invalid=source_err.is_some().then_some("true")>
-                        <option value="">{if o.sources.is_empty() { "(none available)" } else { "(none: write it below)" }}</option>
+                        <option value="">"(none: write it below)"</option>
+                        <option value="example-2" selected=chosen_source.as_deref() == Some("example-2")>"The scenario's example answer at level 2"</option>
+                        <option value="example-4" selected=chosen_source.as_deref() == Some("example-4")>"The scenario's example answer at level 4"</option>
                         {o.sources.iter().map(|s| view! {
                             <option value=s.attempt_id.to_string() selected=chosen_source.as_deref() == Some(s.attempt_id.to_string().as_str())>{s.label.clone()}</option>
                         }).collect_view()}
@@ -415,7 +417,11 @@ fn AgreementSummary(a: Agreement, what: &'static str) -> impl IntoView {
                 <dd class="figure">{figure(a.icc_single)}</dd>
             </div>
             <div>
-                <dt>{format!("ICC(2,{}), the team's mean", a.icc_raters.len().max(2))}</dt>
+                <dt>{if a.icc_raters.is_empty() {
+                    "ICC(2,k), the team's mean".to_string()
+                } else {
+                    format!("ICC(2,{}), the team's mean", a.icc_raters.len())
+                }}</dt>
                 <dd class="figure">{figure(a.icc_average)}</dd>
             </div>
         </dl>

@@ -3,7 +3,7 @@
 use super::practice::AttemptList;
 use crate::api::practice::{compare_attempts, practice_history};
 use crate::components::breadcrumb::Breadcrumb;
-use crate::components::chart::ScoreTrend;
+use crate::components::chart::{AgreementTrend, ScoreTrend};
 use crate::components::loaded::loaded;
 use crate::domain::error::AppError;
 use crate::domain::practice::{clock, date, date_time, score_text, Attempt, Comparison, History};
@@ -96,6 +96,30 @@ fn HistoryView(h: History) -> impl IntoView {
                     }.into_any()
                 }}
             </section>
+
+            {(!h.assessor_agreement.is_empty()).then(|| {
+                let points = h.assessor_agreement.clone();
+                let (agreed, compared) = points.iter().fold((0, 0), |(a, c), p| (a + p.2, c + p.3));
+                let half = points.len() / 2;
+                let share = |ps: &[(i64, i64, i64, i64)]| {
+                    let (a, c) = ps.iter().fold((0, 0), |(a, c), p| (a + p.2, c + p.3));
+                    if c > 0 { Some(100.0 * a as f64 / c as f64) } else { None }
+                };
+                let change = (points.len() >= 4).then(|| (share(&points[..half]), share(&points[half..])));
+                view! {
+                    <section aria-labelledby="assessor-heading" class="assessor-agreement">
+                        <h2 id="assessor-heading">"Your ticks and the assessor"</h2>
+                        <p>
+                            {format!("Over {} self-scored answer{}, your key-point ticks and the assessor's reading agreed on {:.0}% of key points.",
+                                points.len(), if points.len() == 1 { "" } else { "s" },
+                                if compared > 0 { 100.0 * agreed as f64 / compared as f64 } else { 0.0 })}
+                            {change.and_then(|(a, b)| a.zip(b)).map(|(a, b)| format!(" Earlier answers: {a:.0}%; recent ones: {b:.0}%."))}
+                        </p>
+                        <p class="hint">"A growing agreement means your ticks name what your answers actually say; a low one, that you credit yourself for points you only meant."</p>
+                        {(points.len() >= 2).then(|| view! { <AgreementTrend points=points.clone()/> })}
+                    </section>
+                }
+            })}
 
             <section aria-labelledby="topics-heading">
                 <h2 id="topics-heading">"Progress by topic"</h2>

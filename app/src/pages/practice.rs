@@ -12,8 +12,8 @@ use crate::components::practice::{AutosaveBox, PracticeTimer, SaveTarget};
 use crate::components::scoring::{KeyPointMarks, RubricFields};
 use crate::domain::error::AppError;
 use crate::domain::practice::{
-    clock, date, date_time, score_text, Attempt, AttemptRow, Dashboard, Hint, Mark, Scorecard,
-    Stage, MAX_ANSWER_CHARS, TIME_LIMITS_MIN,
+    clock, date, date_time, score_text, Attempt, AttemptRow, Dashboard, Mark, Scorecard, Stage,
+    MAX_ANSWER_CHARS, TIME_LIMITS_MIN,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -437,33 +437,43 @@ fn mark_text(m: Option<Mark>) -> &'static str {
     m.map(Mark::label).unwrap_or("\u{2014}")
 }
 
-/// Disagreement between the candidate's tick and the automatic hint worth a second look.
-fn disagrees(mark: Option<Mark>, hint: &Hint) -> bool {
-    match mark {
-        Some(Mark::Covered) => hint.found.is_empty(),
-        Some(Mark::Missed) => !hint.found.is_empty(),
-        _ => false,
-    }
+/// Disagreement between the candidate's tick and the assessor worth a second look: one says
+/// covered where the other says missed.
+fn disagrees(mark: Option<Mark>, assessor: Mark) -> bool {
+    matches!(
+        (mark, assessor),
+        (Some(Mark::Covered), Mark::Missed) | (Some(Mark::Missed), Mark::Covered)
+    )
 }
 
 #[component]
 fn Reviewed(a: Attempt) -> impl IntoView {
+    let (examples, answer_key): (Vec<_>, Vec<_>) = a
+        .sections
+        .iter()
+        .cloned()
+        .partition(|section| section.kind.is_example());
     let card: Option<Scorecard> = a.self_card.clone();
     let mean = card.as_ref().map(Scorecard::mean).unwrap_or_default();
     let others = a.other_cards.clone();
-    let missed: Vec<(String, &'static str)> = a
-        .hints
+    let findings = a.assessment.clone();
+    let missed: Vec<(String, &'static str)> = findings
         .iter()
-        .filter_map(|h| {
-            let mark = card.as_ref().and_then(|c| c.mark(&h.key));
-            match (mark, h.found.is_empty()) {
-                (Some(Mark::Missed), _) => Some((h.label.clone(), "you marked it missed")),
-                (Some(Mark::Partly), _) => Some((h.label.clone(), "you marked it partly covered")),
-                (_, true) => Some((h.label.clone(), "no sign of it in your answer")),
+        .filter_map(|f| {
+            let mark = card.as_ref().and_then(|c| c.mark(&f.key));
+            match (mark, f.mark) {
+                (Some(Mark::Missed), _) => Some((f.label.clone(), "you marked it missed")),
+                (Some(Mark::Partly), _) => Some((f.label.clone(), "you marked it partly covered")),
+                (_, Mark::Missed) => Some((f.label.clone(), "the assessor found no sign of it")),
                 _ => None,
             }
         })
         .collect();
+    let pieces = crate::domain::assess::pieces(&a.answer_md, &findings);
+    let disagreements = findings
+        .iter()
+        .filter(|f| disagrees(card.as_ref().and_then(|c| c.mark(&f.key)), f.mark))
+        .count();
     view! {
         <div class="reviewed" id="result">
             <section class="result-summary panel" aria-labelledby="result-heading">
@@ -510,7 +520,7 @@ fn Reviewed(a: Attempt) -> impl IntoView {
             <section aria-labelledby="missed-heading">
                 <h2 id="missed-heading">"What you missed"</h2>
                 {if missed.is_empty() {
-                    view! { <p>"Nothing: every key point is covered, by your ticks and by the automatic check."</p> }.into_any()
+                    view! { <p>"Nothing: every key point is covered, by your ticks and by the assessor's reading."</p> }.into_any()
                 } else {
                     view! {
                         <ul class="missed">
@@ -522,57 +532,103 @@ fn Reviewed(a: Attempt) -> impl IntoView {
                 }}
             </section>
 
-            <section aria-labelledby="kp-heading">
-                <h2 id="kp-heading">"Key points: your ticks and the automatic check"</h2>
-                <p class="hint">
-                    "The check looks for each key point's signal words in your answer (\u{201c}rolled back\u{201d} "
-                    "counts as \u{201c}rollback\u{201d}). Where it and your tick disagree, look again."
-                </p>
-                <div class="table-scroll">
-                    <table class="key-point-check">
-                        <thead>
-                            <tr>
-                                <th scope="col">"Key point"</th>
-                                <th scope="col">"Your tick"</th>
-                                <th scope="col">"Found in your answer"</th>
-                            </tr>
-                        </thead>
-                        <tbody>
-                            {a.hints.iter().map(|h| {
-                                let mark = card.as_ref().and_then(|c| c.mark(&h.key));
-                                let flag = disagrees(mark, h);
-                                view! {
-                                    <tr class:disagree=flag class:found=!h.found.is_empty()>
-                                        <th scope="row">{h.label.clone()}</th>
-                                        <td>{mark_text(mark)}</td>
-                                        <td>
-                                            {if h.found.is_empty() {
-                                                "Not found".to_string()
-                                            } else {
-                                                format!("Found: {}", h.found.join(", "))
-                                            }}
-                                            {flag.then(|| view! { <span class="flag">" Worth a look"</span> })}
-                                        </td>
-                                    </tr>
+            {(!findings.is_empty()).then(|| view! {
+                <section aria-labelledby="kp-heading" class="assessor">
+                    <h2 id="kp-heading">"Key points: your ticks and the assessor's reading"</h2>
+                    <p class="hint">
+                        "The assessor reads your answer sentence by sentence for each key point: said in a sentence of "
+                        "your own is covered, only named (in a list of keywords) is partly, argued against or absent is "
+                        "missed. It is a second opinion, weak on paraphrase and irony: where it and your tick "
+                        "disagree, read the marked sentences again."
+                    </p>
+                    {(disagreements > 0).then(|| view! {
+                        <p class="notice disagreements" role="status">
+                            {format!("You and the assessor disagree on {disagreements} key point{}.", if disagreements == 1 { "" } else { "s" })}
+                        </p>
+                    })}
+                    <div class="table-scroll">
+                        <table class="key-point-check">
+                            <thead>
+                                <tr>
+                                    <th scope="col">"#"</th>
+                                    <th scope="col">"Key point"</th>
+                                    <th scope="col">"Your tick"</th>
+                                    <th scope="col">"The assessor"</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {findings.iter().enumerate().map(|(i, f)| {
+                                    let mark = card.as_ref().and_then(|c| c.mark(&f.key));
+                                    let flag = disagrees(mark, f.mark);
+                                    let n = i + 1;
+                                    view! {
+                                        <tr class:disagree=flag class=format!("verdict-{}", f.mark.key())>
+                                            <td>{n}</td>
+                                            <th scope="row">{f.label.clone()}</th>
+                                            <td>{mark_text(mark)}</td>
+                                            <td>
+                                                <strong>{f.mark.label()}</strong>
+                                                {format!(": {}", f.reason.text())}
+                                                {(!f.evidence.is_empty()).then(|| view! {
+                                                    " " <a href=format!("#evidence-{n}")>{format!("(see {} marked)", if f.evidence.len() == 1 { "the sentence" } else { "the sentences" })}</a>
+                                                })}
+                                                {flag.then(|| view! { <span class="flag">" Worth a look"</span> })}
+                                            </td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                    <h3>"Your answer, as the assessor read it"</h3>
+                    <p class="hint">"Marked: the sentences that count as evidence, each with the numbers of the key points it supports."</p>
+                    <div class="assessed-answer">
+                        {
+                            let mut seen: std::collections::HashSet<usize> = std::collections::HashSet::new();
+                            pieces.into_iter().map(|p| {
+                                if p.points.is_empty() {
+                                    view! { <span>{p.text}</span> }.into_any()
+                                } else {
+                                    let first: Vec<usize> = p.points.iter().copied().filter(|n| seen.insert(*n)).collect();
+                                    let id = first.first().map(|n| format!("evidence-{n}"));
+                                    let label = format!("Key point{} {}", if p.points.len() == 1 { "" } else { "s" }, p.points.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(", "));
+                                    let numbers = p.points.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(",");
+                                    let title = label.clone();
+                                    view! {
+                                        <mark id=id title=title>{p.text}<sup class="points" aria-label=label>{numbers}</sup></mark>
+                                    }.into_any()
                                 }
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                </div>
-            </section>
+                            }).collect_view()
+                        }
+                    </div>
+                    <p class="hint method">{format!("Read by the assessor {}.", a.assessment_method)}</p>
+                </section>
+            })}
 
             <YourAnswer html=a.answer_html.clone() duration_ms=a.duration_ms mock=a.mock/>
             <Prompt html=a.prompt_html.clone()/>
 
             <section aria-labelledby="key-heading" class="answer-key">
                 <h2 id="key-heading">"Answer key"</h2>
-                {a.sections.into_iter().map(|section| view! {
+                {answer_key.into_iter().map(|section| view! {
                     <details class="key-part" open>
                         <summary>{section.kind.heading()}</summary>
                         <div class="prose" inner_html=section.html></div>
                     </details>
                 }).collect_view()}
             </section>
+            {(!examples.is_empty()).then(|| view! {
+                <section aria-labelledby="examples-heading" class="answer-key">
+                    <h2 id="examples-heading">"Example answers"</h2>
+                    <p class="hint">"Now that you have scored yours: what answers at level 2 and at level 4 sound like."</p>
+                    {examples.into_iter().map(|section| view! {
+                        <details class="key-part example">
+                            <summary>{section.kind.heading()}</summary>
+                            <div class="prose" inner_html=section.html></div>
+                        </details>
+                    }).collect_view()}
+                </section>
+            })}
         </div>
     }
 }

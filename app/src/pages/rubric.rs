@@ -5,8 +5,9 @@ use crate::domain::library::Rubric;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-/// What each score means, as a word; the rubric text says what it looks like.
-const SCORE_NAMES: [&str; 4] = ["Weak", "Below the bar", "Meets the bar", "Strong"];
+/// What each score means, as a word; the rubric text says what it looks like. Scores describe
+/// what was observed, whatever the candidate's level: the level enters only through the bar.
+const SCORE_NAMES: [&str; 4] = ["Weak", "Partial", "Solid", "Outstanding"];
 
 #[component]
 pub fn RubricPage() -> impl IntoView {
@@ -56,6 +57,18 @@ fn RubricView(r: Rubric) -> impl IntoView {
             <section aria-labelledby="recommendation-heading">
                 <h2 id="recommendation-heading">"Overall recommendation"</h2>
                 <p>"Given at a target level (mid-level, senior or staff), after the dimensions are scored."</p>
+                {(!r.bars.is_empty()).then(|| view! {
+                    <div class="prose rule" inner_html=r.rule_html.clone()></div>
+                    <table class="bars">
+                        <caption>"The mean a \u{201c}yes\u{201d} needs, by target level"</caption>
+                        <thead><tr><th scope="col">"Level"</th><th scope="col">"Bar"</th></tr></thead>
+                        <tbody>
+                            {r.bars.iter().map(|(level, bar)| view! {
+                                <tr><th scope="row">{level.label()}</th><td>{format!("{:.2}", f64::from(*bar) / 100.0)}</td></tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                })}
                 <dl class="recommendations">
                     {r.recommendations.into_iter().map(|rec| view! {
                         <div class=format!("rec rec-{}", rec.key)>

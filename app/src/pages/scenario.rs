@@ -4,7 +4,7 @@ use crate::components::badges::{LevelBadge, TopicChips};
 use crate::components::breadcrumb::Breadcrumb;
 use crate::components::expand_all::ExpandAll;
 use crate::components::loaded::loaded;
-use crate::domain::library::ScenarioDetail;
+use crate::domain::library::{ScenarioDetail, SectionKind};
 use crate::pages::practice::PractiseScenario;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -18,9 +18,25 @@ pub fn ScenarioPage() -> impl IntoView {
     loaded(scenario, |s| view! { <ScenarioView s/> })
 }
 
+/// "kubectl 1.31, mlflow 2.19": the versions a drill's commands were checked against.
+pub fn checked_with_line(checked: &[(String, String)]) -> Option<String> {
+    (!checked.is_empty()).then(|| {
+        checked
+            .iter()
+            .map(|(tool, version)| format!("{tool} {version}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    })
+}
+
 #[component]
 fn ScenarioView(s: ScenarioDetail) -> impl IntoView {
     let key_points = s.key_points;
+    let checked = checked_with_line(&s.checked_with);
+    let (examples, answer_key): (Vec<_>, Vec<_>) = s
+        .sections
+        .into_iter()
+        .partition(|section| section.kind.is_example());
     view! {
         <Title text=s.title.clone()/>
         <article class="wrap narrow scenario">
@@ -53,11 +69,15 @@ fn ScenarioView(s: ScenarioDetail) -> impl IntoView {
                 <p class="hint">
                     "Answer first, out loud or on paper, then open each part to compare."
                 </p>
-                {s.sections.into_iter().map(|section| view! {
-                    <details class="key-part" id=format!("part-{}", section.kind.key())>
-                        <summary>{section.kind.heading()}</summary>
-                        <div class="prose" inner_html=section.html></div>
-                    </details>
+                {answer_key.into_iter().map(|section| {
+                    let checked = (section.kind == SectionKind::Commands).then(|| checked.clone()).flatten();
+                    view! {
+                        <details class="key-part" id=format!("part-{}", section.kind.key())>
+                            <summary>{section.kind.heading()}</summary>
+                            {checked.map(|c| view! { <p class="hint checked-with">{format!("Checked against {c}.")}</p> })}
+                            <div class="prose" inner_html=section.html></div>
+                        </details>
+                    }
                 }).collect_view()}
                 <details class="key-part" id="part-key-points">
                     <summary>{format!("Key points a scorer looks for ({})", key_points.len())}</summary>
@@ -82,6 +102,19 @@ fn ScenarioView(s: ScenarioDetail) -> impl IntoView {
                     }).collect_view()}
                 </ol>
             </section>
+
+            {(!examples.is_empty()).then(|| view! {
+                <section aria-labelledby="examples-heading" id="examples">
+                    <h2 id="examples-heading">"Example answers"</h2>
+                    <p class="hint">"What a weak and an excellent answer sound like, scored on the rubric. Read them after scoring your own."</p>
+                    {examples.into_iter().map(|section| view! {
+                        <details class="key-part example" id=format!("part-{}", section.kind.key())>
+                            <summary>{section.kind.heading()}</summary>
+                            <div class="prose" inner_html=section.html></div>
+                        </details>
+                    }).collect_view()}
+                </section>
+            })}
         </article>
     }
 }

@@ -265,7 +265,7 @@ fn ConsoleView(c: Console) -> impl IntoView {
                         <h2 id="prompt-heading">{format!("The prompt: {}", c.scenario.title)}</h2>
                         <div class="prose" inner_html=c.prompt_html.clone()></div>
                     </section>
-                    <ConsoleBoard session_id=c.id key_points=c.key_points.clone() follow_ups=c.follow_ups.clone() read_only=!conducting/>
+                    <ConsoleBoard session_id=c.id key_points=c.key_points.clone() follow_ups=c.follow_ups.clone() read_only=!conducting note_readings=c.note_readings.clone()/>
                 </div>
                 <div>
                     {conducting.then(|| view! {
@@ -398,6 +398,15 @@ fn ScorecardView(s: ConsoleScorecard) -> impl IntoView {
                 {s.target_level.clone().map(|l| format!(" at {l} level"))}
                 {format!(" \u{b7} mean {}", score_text(s.card.mean()))}
             </p>
+            {s.suggested.clone().map(|suggested| {
+                let differs = s.recommendation.as_deref() != Some(suggested.as_str());
+                view! {
+                    <p class="hint rule-suggestion" class:differs=differs>
+                        {format!("The rubric's rule gives {suggested} for these scores at this level")}
+                        {if differs { "; the scorer chose otherwise (their reasons belong in the feedback)." } else { "." }}
+                    </p>
+                }
+            })}
             <ul class="card-scores">
                 {s.card.scores.iter().map(|d| view! { <li>{format!("{}: {}", d.name, d.score)}</li> }).collect_view()}
             </ul>
@@ -452,6 +461,12 @@ fn ScorecardForm(c: Console, error: Option<AppError>, amends: Option<i64>) -> im
             <KeyPointMarks key_points=c.key_points.clone() error=error.clone() id_prefix=if amends.is_some() { "amend-mark" } else { "card-mark" }/>
             <fieldset class="recommendation" aria-describedby=rec_error.is_some().then(|| format!("{prefix}-rec-error"))>
                 <legend>"Recommendation"</legend>
+                {(!c.rule_html.is_empty()).then(|| view! {
+                    <details class="rule">
+                        <summary>"How scores combine into a recommendation"</summary>
+                        <div class="prose" inner_html=c.rule_html.clone()></div>
+                    </details>
+                })}
                 {rec_error.clone().map(|m| view! { <p class="field-error" id=format!("{prefix}-rec-error")>{m}</p> })}
                 <div class="marks">
                     {c.recommendations.iter().map(|r| {

@@ -3,7 +3,9 @@
 //! built-in one), problems are mapped back to the editor's fields, and versions are diffed as
 //! the files they are.
 use super::content::{parse_scenario, ScenarioFile};
-use crate::domain::authoring::{lines, parse_key_point, section_field, DiffLine, Draft};
+use crate::domain::authoring::{
+    checked_with_text, lines, parse_checked_with, parse_key_point, section_field, DiffLine, Draft,
+};
 use crate::domain::error::Invalid;
 use crate::domain::library::SectionKind;
 
@@ -32,6 +34,30 @@ pub fn compose(d: &Draft) -> (String, Vec<String>, Invalid) {
         ),
     );
     push("level", format!("level = {}", quoted(d.level.trim())));
+    push(
+        "not_applicable",
+        format!(
+            "not_applicable = [{}]",
+            d.not_applicable
+                .iter()
+                .map(|k| quoted(k))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    );
+    match parse_checked_with(&d.checked_with) {
+        Ok(pairs) if pairs.is_empty() => {}
+        Ok(pairs) => {
+            push("checked_with", "[checked_with]".into());
+            for (tool, version) in pairs {
+                push(
+                    "checked_with",
+                    format!("{} = {}", quoted(&tool), quoted(&version)),
+                );
+            }
+        }
+        Err(e) => invalid = invalid.field("checked_with", e),
+    }
     for (n, line) in lines(&d.key_points) {
         match parse_key_point(line) {
             Ok((id, label, synonyms)) => {
@@ -122,6 +148,8 @@ pub fn draft_from(f: &ScenarioFile) -> Draft {
             })
             .collect::<Vec<_>>()
             .join("\n"),
+        not_applicable: f.not_applicable.clone().unwrap_or_default(),
+        checked_with: checked_with_text(&f.checked_with),
     }
 }
 
@@ -141,6 +169,10 @@ pub fn same_content(a: &ScenarioFile, b: &ScenarioFile) -> bool {
         && a.sections == b.sections
         && a.key_points == b.key_points
         && a.follow_ups == b.follow_ups
+        // "Not said" and "none" are the same for a team's scenario.
+        && a.not_applicable.as_deref().unwrap_or_default()
+            == b.not_applicable.as_deref().unwrap_or_default()
+        && a.checked_with == b.checked_with
 }
 
 /// Validate a draft: the parsed scenario, or every problem under the field it belongs to.
@@ -252,6 +284,8 @@ mod tests {
             ]
             .join("\n"),
             follow_ups: "What do you alert on? [probes: disk-usage]\n- How do you resume? [probes: checkpoint-path]".into(),
+            not_applicable: vec![],
+            checked_with: String::new(),
         }
     }
 

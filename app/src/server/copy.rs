@@ -31,6 +31,8 @@ pub const TABLES: &[&str] = &[
     "scorecards",
     "scorecard_scores",
     "scorecard_marks",
+    "assessments",
+    "assessment_marks",
     "review_states",
     "mock_sessions",
     "mock_session_items",

@@ -1,5 +1,6 @@
-//! Which key points an answer appears to cover: each key point's signals looked for in the
-//! answer after stemming both, so "rolled back" finds "rollback" and "deployments" finds "deploy".
+//! The keyword check the answer assessor replaced, kept as `make eval`'s baseline: each key
+//! point's signals looked for in the answer after stemming both, so "rolled back" finds
+//! "rollback" and "deployments" finds "deploy".
 //!
 //! Words are stemmed with the Snowball English stemmer and compared with the spaces between
 //! them removed, so a signal written as one word or two ("rollback", "roll back") matches either

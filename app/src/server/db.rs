@@ -1,4 +1,5 @@
 //! The database layer: the pool, migrations, and (in submodules) every SQL statement of the app.
+pub mod assessments;
 pub mod authoring;
 pub mod calibration;
 pub mod frameworks;

@@ -182,7 +182,7 @@ pub async fn history(
     // The reads are independent: run them side by side on the pool's connections (WAL lets
     // readers share the database), so the page waits for the slowest, not for their sum.
     let everything = HistoryFilter::default();
-    let (rubric, scores, interviewer, progress, all, attempted, total) = tokio::try_join!(
+    let (rubric, scores, interviewer, progress, all, attempted, total, agreement) = tokio::try_join!(
         async { db::rubric::current(pool).await.map_err(AppError::from) },
         async {
             history::self_scores(pool, user_id)
@@ -207,6 +207,11 @@ pub async fn history(
         },
         async {
             db::scenarios::count(pool, db::scenarios::Viewer(Some(user_id)))
+                .await
+                .map_err(AppError::from)
+        },
+        async {
+            db::assessments::agreement(pool, user_id)
                 .await
                 .map_err(AppError::from)
         },
@@ -248,6 +253,7 @@ pub async fn history(
         attempts,
         scenarios,
         filter,
+        assessor_agreement: agreement,
     })
 }
 

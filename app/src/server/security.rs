@@ -83,8 +83,12 @@ async fn page_csp_from_body(res: Response) -> Response {
 pub async fn headers(State(settings): State<Arc<Settings>>, req: Request, next: Next) -> Response {
     // What a signed-in page or a server function answers is for one person only (the console
     // even holds a join link): no cache, shared or the browser's own, may keep it.
-    let private = req.uri().path().starts_with("/api/")
-        || (!req.uri().path().starts_with("/pkg/") && has_session_cookie(&req));
+    // A join page holds the session's secret token in its URL and shows that session's
+    // prompt, also to a guest without a session cookie.
+    let path = req.uri().path();
+    let private = path.starts_with("/api/")
+        || path.starts_with("/join/")
+        || (!path.starts_with("/pkg/") && has_session_cookie(&req));
     let mut res = next.run(req).await;
     if private {
         res.headers_mut()

@@ -118,7 +118,7 @@ fn a_lead_writes_for_their_team_and_only_the_team_sees_it() {
             )
             .await;
         assert_eq!(reply.status, StatusCode::FORBIDDEN);
-        assert_eq!(count(&app.pool, "scenarios").await, 37);
+        assert_eq!(count(&app.pool, "scenarios").await, 51);
     })
 }
 
@@ -220,7 +220,7 @@ fn problems_are_named_by_field_nothing_is_stored_and_what_was_typed_comes_back()
             text.contains("still running"),
             "the prompt typed comes back"
         );
-        assert_eq!(count(&app.pool, "scenarios").await, 36);
+        assert_eq!(count(&app.pool, "scenarios").await, 50);
     })
 }
 

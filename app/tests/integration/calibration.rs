@@ -1,7 +1,7 @@
 //! Team calibration through the HTTP edge: only the team sees its exercises, scoring is blind
 //! until the lead reveals, a submitted score never changes, and the team's statistics, path to
 //! qualified and CSV export come out of what was stored.
-use crate::support::{count, create_user, enc, spawn_app, TestApp, PASSWORD};
+use crate::support::{count, create_user, enc, spawn_app, TestApp, DIMENSIONS, PASSWORD};
 use app::api::calibration::{
     CalibrationConsent, CalibrationDashboard, CalibrationOverview, CreateExercise, GetExercise,
     RevealExercise, SetQualified, SubmitRating,
@@ -9,16 +9,6 @@ use app::api::calibration::{
 use app::domain::account::Role;
 use axum::http::StatusCode;
 use leptos::server_fn::ServerFn;
-
-const DIMENSIONS: [&str; 7] = [
-    "framing-triage",
-    "lineage-versions",
-    "investigation-signals",
-    "root-cause",
-    "safe-mitigation",
-    "prevention-reproducibility",
-    "tradeoffs-communication",
-];
 
 struct Team {
     id: i64,
@@ -166,7 +156,7 @@ fn scoring_is_blind_until_the_lead_reveals() {
         assert_eq!(out["stage"], "Revealed");
         assert_eq!(out["notes"][0], serde_json::json!(["ann", "Solid triage"]));
         let dims = out["results"]["dimensions"].as_array().unwrap();
-        assert_eq!(dims.len(), 7);
+        assert_eq!(dims.len(), 8);
         let root = dims.iter().find(|d| d["key"] == "root-cause").unwrap();
         assert_eq!(root["median"], 3.0);
         assert_eq!(root["range"], 2);
@@ -420,7 +410,7 @@ fn the_dashboard_flags_drift_and_the_lead_confirms_only_those_within_thresholds(
         assert!(csv.header("content-type").starts_with("text/csv"));
         let lines: Vec<&str> = csv.body.lines().collect();
         assert!(lines[0].starts_with("exercise_id,exercise,scenario,revealed_at,rater_id,rater"));
-        assert_eq!(lines.len(), 1 + 5 * 3 * 7);
+        assert_eq!(lines.len(), 1 + 5 * 3 * 8);
         assert!(!csv.body.contains("Still blind"));
         let ben_row = lines.iter().find(|l| l.contains(",ben,")).unwrap();
         assert!(

@@ -71,6 +71,11 @@ async fn the_rest(pool: &db::Pool) {
         "INSERT INTO tower_sessions (id, data, expiry_date, user_id)
          VALUES ('s1', x'00ff10', 4102444800, 1)"
             .to_string(),
+        "INSERT INTO assessments (attempt_id, method, assessed_at, findings)
+         VALUES (1, 'lexical-2', 50, '[]')"
+            .to_string(),
+        "INSERT INTO assessment_marks (attempt_id, key_point_key, mark) VALUES (1, 'drift', 'partly')"
+            .to_string(),
         // An account deleted long ago, with a higher id than any left.
         "INSERT INTO deleted_ids (table_name, highest) VALUES ('users', 100000)".to_string(),
     ];

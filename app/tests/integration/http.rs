@@ -27,7 +27,7 @@ fn the_home_page_counts_the_library() {
         let page = app.get("/").await;
         assert_eq!(page.status, StatusCode::OK);
         assert!(
-            page.body.contains("36 scenarios and 5 answer frameworks."),
+            page.body.contains("50 scenarios and 8 answer frameworks."),
             "{}",
             page.body
         );
@@ -41,8 +41,8 @@ fn the_library_lists_every_scenario_without_javascript() {
         let app = spawn_app().await;
         let page = app.get("/scenarios").await;
         assert_eq!(page.status, StatusCode::OK);
-        assert_eq!(card_titles(&page.body).len(), 36);
-        assert!(page.body.contains(">36 scenarios<"));
+        assert_eq!(card_titles(&page.body).len(), 50);
+        assert!(page.body.contains(">50 scenarios<"));
     })
 }
 
@@ -51,16 +51,16 @@ fn filters_by_topic_and_by_level_narrow_the_list() {
     crate::support::run(async {
         let app = spawn_app().await;
         let llm = app.get("/scenarios?topic=llmops").await;
-        assert_eq!(card_titles(&llm.body).len(), 7);
-        assert!(llm.body.contains("7 of 36 scenarios"));
+        assert_eq!(card_titles(&llm.body).len(), 14);
+        assert!(llm.body.contains("14 of 50 scenarios"));
         assert!(llm.body.contains("<option value=\"llmops\" selected"));
 
         let staff = app.get("/scenarios?level=staff").await;
         let titles = card_titles(&staff.body);
-        assert_eq!(titles.len(), 5, "{titles:?}");
+        assert_eq!(titles.len(), 10, "{titles:?}");
 
         let mid_llm = app.get("/scenarios?topic=llmops&level=mid").await;
-        assert_eq!(card_titles(&mid_llm.body).len(), 1);
+        assert_eq!(card_titles(&mid_llm.body).len(), 2);
 
         let none = app
             .get("/scenarios?topic=llmops&level=mid&q=xylophone")
@@ -208,16 +208,19 @@ fn the_rubric_shows_every_dimension_at_every_level() {
         let app = spawn_app().await;
         let page = app.get("/rubric").await;
         assert_eq!(page.status, StatusCode::OK);
-        assert_eq!(page.body.matches("class=\"dimension\">").count(), 7);
+        assert_eq!(page.body.matches("class=\"dimension\">").count(), 8);
         for score in 1..=4 {
             assert_eq!(
                 page.body
                     .matches(&format!("<tr class=\"score-{score}\">"))
                     .count(),
-                7
+                8
             );
         }
         assert!(page.body.contains("Strong yes"));
+        // The rule that combines the scores, with the bar of each level.
+        assert!(page.body.contains("The mean a"), "{}", page.body);
+        assert!(page.body.contains("<td>2.75</td>"));
     })
 }
 

@@ -4,8 +4,10 @@
 mod support;
 
 mod accounts;
+mod assessor;
 mod authoring;
 mod calibration;
+mod content_format;
 mod content_sync;
 mod copy;
 mod http;

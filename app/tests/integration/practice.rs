@@ -1,6 +1,6 @@
 //! Practising alone, through the HTTP edge as a browser drives it: the whole loop, bad input
 //! that changes nothing, who may touch an attempt, and what gets scheduled next.
-use crate::support::{count, create_user, enc, spawn_app, TestApp, PASSWORD};
+use crate::support::{count, create_user, enc, spawn_app, TestApp, DIMENSIONS, PASSWORD};
 use app::api::practice::{
     GetAttempt, PracticeDashboard, PracticeHistory, SaveAnswer, SaveDraft, StartAttempt,
     SubmitSelfScore,
@@ -10,15 +10,6 @@ use axum::http::StatusCode;
 use leptos::server_fn::ServerFn;
 
 const SCENARIO: &str = "predictions-wrong-200-ok";
-const DIMENSIONS: [&str; 7] = [
-    "framing-triage",
-    "lineage-versions",
-    "investigation-signals",
-    "root-cause",
-    "safe-mitigation",
-    "prevention-reproducibility",
-    "tradeoffs-communication",
-];
 
 struct Candidate {
     cookie: String,
@@ -171,11 +162,11 @@ fn a_candidate_answers_scores_and_sees_what_they_missed() {
         );
         assert!(reviewed.contains("3.00 / 4"));
         assert!(
-            reviewed.contains("Found: rollback, roll back"),
-            "stemming finds \"rolled back\""
+            reviewed.contains("your ticks and the assessor"),
+            "the assessor's reading is beside the ticks"
         );
         assert!(reviewed.contains("Next review of this scenario"));
-        // Ticked covered while the check found nothing: flagged.
+        // Ticked covered while the assessor found nothing: flagged.
         assert!(reviewed.contains("Worth a look"));
 
         let due: i64 = sqlx::query_scalar("SELECT due_at FROM review_states WHERE user_id = $1")
@@ -507,7 +498,7 @@ fn weak_answers_come_back_sooner_and_due_ones_are_practised_next() {
         .unwrap();
         assert_eq!(history["series"][0]["points"].as_array().unwrap().len(), 3);
         let html = page(&app, "/history", &ada.cookie).await;
-        assert_eq!(html.matches("class=\"trend\"").count(), 7);
+        assert_eq!(html.matches("class=\"trend\"").count(), 8);
         let filtered = page(&app, &format!("/history?scenario={SCENARIO}"), &ada.cookie).await;
         assert!(
             filtered.contains(&format!("/history/compare?a={weak}&amp;b={again}"))

@@ -2,7 +2,7 @@
 //! its fix: identity reused after deletion, scenarios and mock questions seen by the wrong
 //! people, unlimited password guessing, requests that stalled or crashed the server, live
 //! streams without limits, and a shadow who could read the interviewer's ticks.
-use crate::sessions::{cast as session_cast, json, scorecard_form, DIMENSIONS};
+use crate::sessions::{cast as session_cast, json, scorecard_form};
 use crate::support::{
     count, create_user, enc, session_cookie, spawn_app, spawn_app_with, succeeded, TestApp,
     PASSWORD,
@@ -169,6 +169,24 @@ fn a_mock_candidate_sees_a_scenario_only_once_it_is_on_screen() {
         .unwrap();
         let (first, second) = (attempts[0], attempts[1]);
         let candidate = Some(s.candidate.as_str());
+        // Set up, nothing is shown yet: the candidate's pages list neither scenario.
+        let history = app
+            .call(PracticeHistory::PATH, "topic=&scenario=", candidate)
+            .await;
+        assert!(
+            !history.body.contains("predictions-wrong-200-ok"),
+            "{}",
+            history.body
+        );
+        // The candidate's screen opens on the first scenario.
+        let reply = app
+            .call(
+                app::api::sessions::JoinScreen::PATH,
+                &format!("token={}", s.token),
+                None,
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
 
         // The first scenario is on screen; the second is not, and exists nowhere for them.
         let listed = |body: &str, id: i64| body.contains(&format!("\"id\":{id},"));
@@ -234,6 +252,19 @@ fn a_team_scenario_asked_in_a_mock_never_shows_its_answer_key_to_an_outsider() {
         .fetch_one(&app.pool)
         .await
         .unwrap();
+        let token: String = sqlx::query_scalar("SELECT token FROM mock_sessions WHERE id = $1")
+            .bind(session)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+        let reply = app
+            .call(
+                app::api::sessions::JoinScreen::PATH,
+                &format!("token={token}"),
+                None,
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
         let reply = app
             .call(
                 EndSession::PATH,
@@ -455,6 +486,9 @@ fn signed_in_answers_are_never_cached_and_the_https_cookie_is_host_only() {
         }
         let reply = app.call(PracticeDashboard::PATH, "", Some(&cookie)).await;
         assert_eq!(reply.header("cache-control"), "no-store");
+        // A join link works without an account: its page is private all the same.
+        let guest = app.get(&format!("/join/{}", "a".repeat(64))).await;
+        assert_eq!(guest.header("cache-control"), "no-store");
 
         let secure = spawn_app_with(&[("COACH_PUBLIC_URL", "https://coach.example.com")]).await;
         create_user(&secure.pool, "ada@example.com", Role::Candidate).await;
@@ -656,7 +690,6 @@ fn an_amendment_after_reading_the_others_is_marked_and_statistics_use_first_scor
             console.to_string().contains("\"saw_others\":true"),
             "{console}"
         );
-        let _ = DIMENSIONS;
     })
 }
 

@@ -1,7 +1,7 @@
 //! Mock sessions through the HTTP edge: who may open the console and the candidate screen,
 //! what the candidate's browser is sent, live state in the database, and scorecards that never
 //! change once submitted.
-use crate::support::{count, create_user, enc, spawn_app, TestApp, PASSWORD};
+use crate::support::{count, create_user, enc, spawn_app, TestApp, DIMENSIONS, PASSWORD};
 use app::api::sessions::{
     AutosaveSessionNotes, CreateSession, EndSession, GoToScenario, JoinScreen, MarkKeyPoint,
     RevealFollowUp, SessionConsole,
@@ -9,16 +9,6 @@ use app::api::sessions::{
 use app::domain::account::Role;
 use axum::http::StatusCode;
 use leptos::server_fn::ServerFn;
-
-pub(crate) const DIMENSIONS: [&str; 7] = [
-    "framing-triage",
-    "lineage-versions",
-    "investigation-signals",
-    "root-cause",
-    "safe-mitigation",
-    "prevention-reproducibility",
-    "tradeoffs-communication",
-];
 
 pub(crate) struct Cast {
     pub interviewer: String,

@@ -238,6 +238,22 @@ pub async fn count(pool: &Pool, table: &str) -> i64 {
 
 pub const PASSWORD: &str = "a long test password";
 
+/// The rubric's dimensions in content/rubric.toml, in order.
+pub const DIMENSIONS: [&str; 8] = [
+    "framing-triage",
+    "lineage-versions",
+    "investigation-signals",
+    "root-cause",
+    "safe-mitigation",
+    "prevention-reproducibility",
+    "tradeoffs",
+    "communication",
+];
+
+/// The drills and frameworks in content/.
+pub const DRILLS: i64 = 50;
+pub const FRAMEWORKS: i64 = 8;
+
 /// An account with `role`, created directly in the database.
 pub async fn create_user(pool: &Pool, email: &str, role: app::domain::account::Role) -> i64 {
     let hash = app::server::auth::password::hash(PASSWORD.to_string())

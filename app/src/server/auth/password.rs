@@ -23,8 +23,9 @@ impl From<HashError> for AppError {
     fn from(e: HashError) -> Self {
         match e {
             HashError::Busy => {
-                tracing::warn!("password hashing queue full: request refused with 503");
-                AppError::Unavailable("busy".into())
+                let reference = crate::domain::error::error_reference();
+                tracing::warn!(reference = %reference, "password hashing queue full: request refused with 503");
+                AppError::Unavailable(reference)
             }
             HashError::Failed(detail) => AppError::internal(detail),
         }

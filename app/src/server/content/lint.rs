@@ -128,6 +128,7 @@ pub fn lint(set: &ContentSet, source: impl Fn(&str) -> Option<String>) -> Vec<Co
         .map(|d| d.key.as_str())
         .collect();
     let mut out = Vec::new();
+    rubric(set, &mut out);
     for file in &set.scenarios {
         let text = source(&file.path).unwrap_or_default();
         let mut found = Found {
@@ -140,8 +141,35 @@ pub fn lint(set: &ContentSet, source: impl Fn(&str) -> Option<String>) -> Vec<Co
         found.checked_with();
         found.probes();
         found.synonyms();
+        found.assessor();
     }
     out
+}
+
+/// The rubric states its recommendation rule, over exactly the four recommendations the rule
+/// chooses between.
+fn rubric(set: &ContentSet, out: &mut Vec<ContentError>) {
+    use crate::domain::library::RECOMMENDATION_KEYS;
+    let r = &set.rubric;
+    if r.rule.is_none() {
+        out.push(ContentError::new(
+            &r.path,
+            None,
+            "[recommendation_rule] is missing: say in words how dimension scores combine into the recommendation, and give the bar per level",
+        ));
+    }
+    let keys: Vec<&str> = r.recommendations.iter().map(|x| x.key.as_str()).collect();
+    if keys != RECOMMENDATION_KEYS {
+        out.push(ContentError::new(
+            &r.path,
+            None,
+            format!(
+                "the recommendations must be exactly {} in that order (the rule chooses between them), not {}",
+                RECOMMENDATION_KEYS.join(", "),
+                keys.join(", ")
+            ),
+        ));
+    }
 }
 
 /// The lint of one file, reporting into the shared list.
@@ -322,6 +350,66 @@ impl Found<'_> {
                     }
                 }
             }
+        }
+    }
+}
+
+impl Found<'_> {
+    /// The assessor's own checks: the Prompt alone covers no key point (restating the question
+    /// must earn nothing), and "What a strong answer covers" covers at least 80% of them (the
+    /// key points must be recognisable when said).
+    fn assessor(&mut self) {
+        use crate::domain::assess::assess;
+        use crate::domain::library::KeyPoint;
+        use crate::domain::practice::Mark;
+        let points: Vec<KeyPoint> = self
+            .file
+            .key_points
+            .iter()
+            .map(|k| KeyPoint {
+                key: k.key.to_string(),
+                label: k.label.clone(),
+                synonyms: k.synonyms.clone(),
+            })
+            .collect();
+        let prompt = &self.file.prompt;
+        for f in assess(prompt, prompt, &points) {
+            if f.mark == Mark::Covered {
+                let line = self.line_of("## Prompt");
+                self.at(
+                    line,
+                    format!(
+                        "the Prompt alone covers key point \"{}\": restating the question would earn it (reword the Prompt or the synonyms)",
+                        f.key
+                    ),
+                );
+            }
+        }
+        let Some((_, strong)) = self
+            .file
+            .sections
+            .iter()
+            .find(|(k, _)| *k == SectionKind::StrongAnswer)
+        else {
+            return;
+        };
+        let findings = assess(strong, prompt, &points);
+        let missed: Vec<&str> = findings
+            .iter()
+            .filter(|f| f.mark != Mark::Covered)
+            .map(|f| f.key.as_str())
+            .collect();
+        if missed.len() * 5 > points.len() {
+            let line = self.line_of("## What a strong answer covers");
+            self.at(
+                line,
+                format!(
+                    "\"What a strong answer covers\" covers only {} of {} key points by the assessor's reading; not covered: {} (say each point there, or give it the synonyms a good answer uses)",
+                    points.len() - missed.len(),
+                    points.len(),
+                    missed.join(", ")
+                ),
+            );
         }
     }
 }

@@ -302,6 +302,10 @@ fn parse_key_points(front: &[KeyPointFront], problems: &mut Problems) -> Vec<Key
             "[[key_points]]",
             format!("a scenario needs 3 to 10 key points, not {}", front.len()),
         );
+        // Far too many: one error says it; checking each would bury it under thousands more.
+        if front.len() > 10 {
+            return Vec::new();
+        }
     }
     let mut seen = HashSet::new();
     let mut out = Vec::new();
@@ -428,6 +432,8 @@ pub fn parse_scenario(path: &str, text: &str) -> Result<ScenarioFile, Vec<Conten
     let mut follow_ups = None;
     let mut sections: Vec<(SectionKind, String)> = Vec::new();
     let mut seen = HashSet::new();
+    // Sections already reported as too long: not "missing" as well.
+    let mut too_long = HashSet::new();
     for section in split_sections(&doc, &mut problems) {
         if !seen.insert(section.heading) {
             problems.at(
@@ -456,6 +462,7 @@ pub fn parse_scenario(path: &str, text: &str) -> Result<ScenarioFile, Vec<Conten
                     section.heading
                 ),
             );
+            too_long.insert(section.heading);
             continue;
         }
         match section.heading {
@@ -489,7 +496,7 @@ pub fn parse_scenario(path: &str, text: &str) -> Result<ScenarioFile, Vec<Conten
     if follow_ups.is_none() {
         missing.push(FOLLOW_UPS);
     }
-    for heading in missing {
+    for heading in missing.into_iter().filter(|h| !too_long.contains(h)) {
         problems.at(None, format!("missing section \"## {heading}\""));
     }
     sections.sort_by_key(|(kind, _)| SectionKind::ALL.iter().position(|k| k == kind));

@@ -41,6 +41,7 @@ pub fn render(file: &ScenarioFile) -> scenarios::NewScenarioVersion {
     let answer_key_text = file
         .sections
         .iter()
+        .filter(|(kind, _)| !kind.is_example())
         .map(|(_, md)| markdown::to_plain_text(md))
         .chain(file.key_points.iter().map(|k| k.label.clone()))
         .chain(
@@ -57,6 +58,8 @@ pub fn render(file: &ScenarioFile) -> scenarios::NewScenarioVersion {
         summary: file.summary.clone(),
         level: file.level,
         topics: file.topics.clone(),
+        not_applicable: file.not_applicable.clone(),
+        checked_with: file.checked_with.clone(),
         prompt_md: file.prompt.clone(),
         prompt_html: markdown::to_html(&file.prompt),
         sections: file
@@ -188,6 +191,7 @@ pub async fn apply(pool: &Pool, content: &ContentSet, now: i64) -> Result<SyncRe
             &r.description,
             &r.dimensions,
             &r.recommendations,
+            r.rule.as_ref(),
             now,
         )
         .await?;

@@ -202,6 +202,26 @@ fn too_few_key_points_and_bad_ids_are_refused() {
 }
 
 #[test]
+fn an_over_long_prompt_or_a_flood_of_key_points_is_one_clear_error() {
+    let long = GOOD.replace("Pods are **Pending**.", &"Pods are pending. ".repeat(300));
+    let errors = messages(&long);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].contains("section \"Prompt\" has 5399 characters; at most 4000"));
+    let extra: String = (0..2000)
+        .map(|i| format!("[[key_points]]\nid = \"extra-{i}\"\nlabel = \"x\"\nsynonyms = []\n"))
+        .collect();
+    let flood = GOOD.replace("+++\n\n## Prompt", &format!("{extra}+++\n\n## Prompt"));
+    let errors = messages(&flood);
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.contains("3 to 10 key points, not 2003")),
+        "{errors:?}"
+    );
+    assert!(errors.len() < 5, "{} errors", errors.len());
+}
+
+#[test]
 fn a_bad_slug_and_a_short_summary_are_both_reported_at_once() {
     let errors = messages(
         &GOOD
@@ -256,4 +276,67 @@ fn a_rubric_dimension_needs_all_four_levels() {
         "{errors:?}"
     );
     assert!(errors[0].to_string().contains("found: 1, 2, 4"));
+}
+
+#[test]
+fn the_library_lint_refuses_an_unfinished_drill_and_says_what_is_missing() {
+    use super::files::ContentSet;
+    let rubric_text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../content/rubric.toml"),
+    )
+    .unwrap();
+    let set = ContentSet {
+        scenarios: vec![parse_scenario("s.md", GOOD).unwrap()],
+        frameworks: vec![],
+        rubric: parse_rubric("rubric.toml", &rubric_text).unwrap(),
+    };
+    let problems: Vec<String> = super::lint(&set, |_| Some(GOOD.to_string()))
+        .into_iter()
+        .map(|e| e.to_string())
+        .collect();
+    let said = |needle: &str| problems.iter().any(|p| p.contains(needle));
+    assert!(said("field `not_applicable` is missing"), "{problems:#?}");
+    assert!(
+        said("missing section \"## Example answer at level 2\""),
+        "{problems:#?}"
+    );
+    assert!(
+        said("missing section \"## Example answer at level 4\""),
+        "{problems:#?}"
+    );
+    assert!(said("the commands use kubectl"), "{problems:#?}");
+    assert!(
+        said("key point \"scheduler-vs-runtime\" is probed by no follow-up"),
+        "{problems:#?}"
+    );
+    // A generic one-word synonym, and one the Prompt already says.
+    let worse = GOOD
+        .replace(
+            "synonyms = [\"allocatable\", \"capacity\"]",
+            "synonyms = [\"allocatable\", \"cost\"]",
+        )
+        .replace(
+            "Pods are **Pending**.",
+            "Pods are **Pending** on the device plugin.",
+        );
+    let set = ContentSet {
+        scenarios: vec![parse_scenario("s.md", &worse).unwrap()],
+        ..set
+    };
+    let problems: Vec<String> = super::lint(&set, |_| Some(worse.clone()))
+        .into_iter()
+        .map(|e| e.to_string())
+        .collect();
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("synonym \"cost\" is a single generic word")),
+        "{problems:#?}"
+    );
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("synonym \"device plugin\" occurs in the drill's Prompt")),
+        "{problems:#?}"
+    );
 }

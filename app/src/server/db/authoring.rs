@@ -142,14 +142,36 @@ pub async fn stored_file(
     conn: &mut Conn,
     version_id: i64,
 ) -> Result<Option<ScenarioFile>, sqlx::Error> {
-    let head: Option<(String, String, String, String, String, String)> = sqlx::query_as(
-        "SELECT s.slug, v.title, v.summary, v.level, v.prompt_md, v.content_hash
+    #[derive(FromRow)]
+    struct Head {
+        slug: String,
+        title: String,
+        summary: String,
+        level: String,
+        prompt_md: String,
+        content_hash: String,
+        not_applicable: Option<String>,
+        checked_with: String,
+    }
+    let head: Option<Head> = sqlx::query_as(
+        "SELECT s.slug, v.title, v.summary, v.level, v.prompt_md, v.content_hash,
+                v.not_applicable, v.checked_with
            FROM scenario_versions v JOIN scenarios s ON s.id = v.scenario_id WHERE v.id = $1",
     )
     .bind(version_id)
     .fetch_optional(&mut *conn)
     .await?;
-    let Some((slug, title, summary, level, prompt, hash)) = head else {
+    let Some(Head {
+        slug,
+        title,
+        summary,
+        level,
+        prompt_md: prompt,
+        content_hash: hash,
+        not_applicable,
+        checked_with,
+    }) = head
+    else {
         return Ok(None);
     };
     let topics: Vec<String> =
@@ -191,8 +213,8 @@ pub async fn stored_file(
         summary,
         topics,
         level: Level::parse(&level).map_err(|e| decode("level", e))?,
-        not_applicable: None,
-        checked_with: Vec::new(),
+        not_applicable: not_applicable.as_deref().map(list),
+        checked_with: super::scenarios::checked_with(&checked_with),
         prompt,
         sections: sections
             .into_iter()

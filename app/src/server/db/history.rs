@@ -170,7 +170,9 @@ pub async fn scored_by_scenario(
            JOIN scenario_versions v ON v.id = a.scenario_version_id
            JOIN scenarios s ON s.id = v.scenario_id
           WHERE a.candidate_id = $1 AND s.archived_at IS NULL AND {SHOWN_TO_CANDIDATE}
-          ORDER BY c.submitted_at, a.id"
+            AND {visible}
+          ORDER BY c.submitted_at, a.id",
+        visible = super::scenarios::visible_to("a.candidate_id")
     ))
     .bind(candidate_id)
     .fetch_all(pool)
@@ -189,8 +191,9 @@ pub async fn attempted_by_topic(
            JOIN scenarios s ON s.id = v.scenario_id
            JOIN scenario_version_topics t ON t.version_id = s.current_version_id
           WHERE a.candidate_id = $1 AND a.submitted_at IS NOT NULL AND s.archived_at IS NULL
-            AND {SHOWN_TO_CANDIDATE}
-          GROUP BY t.topic"
+            AND {SHOWN_TO_CANDIDATE} AND {visible}
+          GROUP BY t.topic",
+        visible = super::scenarios::visible_to("a.candidate_id")
     ))
     .bind(candidate_id)
     .fetch_all(pool)
@@ -204,7 +207,8 @@ pub async fn attempted_count(pool: &Pool, candidate_id: i64) -> Result<i64, sqlx
            JOIN scenario_versions v ON v.id = a.scenario_version_id
            JOIN scenarios s ON s.id = v.scenario_id
           WHERE a.candidate_id = $1 AND a.submitted_at IS NOT NULL AND s.archived_at IS NULL
-            AND {SHOWN_TO_CANDIDATE}"
+            AND {SHOWN_TO_CANDIDATE} AND {visible}",
+        visible = super::scenarios::visible_to("a.candidate_id")
     ))
     .bind(candidate_id)
     .fetch_one(pool)

@@ -7,11 +7,12 @@ use crate::server::schedule::ReviewState;
 use sqlx::FromRow;
 
 /// The SQL condition "attempt `a` is shown to its candidate": a practice attempt always; a mock
-/// attempt only once the interviewer has put its scenario on screen. Before that the candidate
-/// would learn what they are going to be asked (and, for a built-in scenario, could read its
-/// answer key); a scenario never put on screen was never part of their interview.
+/// attempt only once its scenario has been on the candidate's screen (`shown_at`: the screen
+/// loaded it, or the interviewer moved to it). Before that the candidate would learn what they
+/// are going to be asked (and, for a built-in scenario, could read its answer key); a scenario
+/// never shown was never part of their interview.
 pub(crate) const SHOWN_TO_CANDIDATE: &str = "(a.mode = 'practice' OR EXISTS (
-    SELECT 1 FROM mock_session_items si WHERE si.attempt_id = a.id AND si.started_at IS NOT NULL))";
+    SELECT 1 FROM mock_session_items si WHERE si.attempt_id = a.id AND si.shown_at IS NOT NULL))";
 
 /// A scenario version a new attempt can answer.
 #[derive(Debug, FromRow)]
@@ -160,7 +161,16 @@ pub async fn save_draft(pool: &Pool, id: i64, answer: &str, now: i64) -> Result<
 }
 
 /// Submit the answer: from now on it never changes. False when it was already submitted.
-pub async fn submit(pool: &Pool, id: i64, answer: &str, now: i64) -> Result<bool, sqlx::Error> {
+/// Submit the answer for good, with the assessor's reading of it, in one transaction; false when
+/// it was already submitted.
+pub async fn submit(
+    pool: &Pool,
+    id: i64,
+    answer: &str,
+    now: i64,
+    reading: Option<(&str, &[crate::domain::assess::Finding])>,
+) -> Result<bool, sqlx::Error> {
+    let mut tx = super::begin_write(pool).await?;
     let done = sqlx::query(
         "UPDATE attempts SET answer_md = $2, draft_saved_at = $3, submitted_at = $3,
                 duration_ms = CASE WHEN $3 > started_at THEN $3 - started_at ELSE 0 END
@@ -169,9 +179,16 @@ pub async fn submit(pool: &Pool, id: i64, answer: &str, now: i64) -> Result<bool
     .bind(id)
     .bind(answer)
     .bind(now)
-    .execute(pool)
+    .execute(&mut *tx)
     .await?;
-    Ok(done.rows_affected() == 1)
+    if done.rows_affected() != 1 {
+        return Ok(false);
+    }
+    if let Some((method, findings)) = reading {
+        super::assessments::insert(&mut tx, id, method, findings, now).await?;
+    }
+    super::commit(tx).await?;
+    Ok(true)
 }
 
 /// A scorecard about to be stored.

@@ -1,5 +1,6 @@
 //! SQL for the scoring rubric and its versions.
-use crate::domain::library::{Recommendation, Rubric, RubricDimension};
+use crate::domain::library::{Recommendation, RecommendationRule, Rubric, RubricDimension};
+use crate::domain::taxonomy::Level;
 use crate::server::db::{Conn, Pool};
 use sqlx::FromRow;
 
@@ -29,16 +30,27 @@ pub async fn add_version(
     description: &str,
     dimensions: &[RubricDimension],
     recommendations: &[Recommendation],
+    rule: Option<&RecommendationRule>,
     now: i64,
 ) -> Result<i64, sqlx::Error> {
+    let bars: std::collections::BTreeMap<&str, u16> = rule
+        .map(|r| r.bars.iter().map(|(l, b)| (l.key(), *b)).collect())
+        .unwrap_or_default();
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO rubric_versions (content_hash, name, description, created_at)
-         VALUES ($1, $2, $3, $4) RETURNING id",
+        "INSERT INTO rubric_versions (content_hash, name, description, created_at,
+                                      rule_md, rule_html, bars)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
     .bind(content_hash)
     .bind(name)
     .bind(description)
     .bind(now)
+    .bind(rule.map(|r| r.text.as_str()).unwrap_or_default())
+    .bind(
+        rule.map(|r| crate::server::markdown::to_html(&r.text))
+            .unwrap_or_default(),
+    )
+    .bind(serde_json::to_string(&bars).unwrap_or_else(|_| "{}".into()))
     .fetch_one(&mut *conn)
     .await?;
     for (position, d) in dimensions.iter().enumerate() {
@@ -78,14 +90,16 @@ pub async fn add_version(
 
 /// The current rubric with every dimension and recommendation, in order.
 pub async fn current(pool: &Pool) -> Result<Option<Rubric>, sqlx::Error> {
-    let head: Option<(i64, String, String)> = sqlx::query_as(
-        "SELECT id, name, description FROM rubric_versions ORDER BY id DESC LIMIT 1",
+    let head: Option<(i64, String, String, String, String)> = sqlx::query_as(
+        "SELECT id, name, description, rule_html, bars FROM rubric_versions ORDER BY id DESC LIMIT 1",
     )
     .fetch_optional(pool)
     .await?;
-    let Some((version, name, description)) = head else {
+    let Some((version, name, description, rule_html, bars)) = head else {
         return Ok(None);
     };
+    let bars: std::collections::BTreeMap<String, u16> =
+        serde_json::from_str(&bars).unwrap_or_default();
     let dimensions = dimensions(pool, version).await?;
     let recs: Vec<(String, String, String)> = sqlx::query_as(
         "SELECT key, label, description FROM rubric_recommendations
@@ -106,6 +120,11 @@ pub async fn current(pool: &Pool) -> Result<Option<Rubric>, sqlx::Error> {
                 label,
                 description,
             })
+            .collect(),
+        rule_html,
+        bars: Level::ALL
+            .into_iter()
+            .filter_map(|l| bars.get(l.key()).map(|b| (l, *b)))
             .collect(),
     }))
 }

@@ -16,6 +16,10 @@ pub struct NewScenarioVersion {
     pub summary: String,
     pub level: Level,
     pub topics: Vec<Topic>,
+    /// rubric dimensions the drill does not exercise; None when it does not say
+    pub not_applicable: Option<Vec<String>>,
+    /// (tool, version) its commands were checked against
+    pub checked_with: Vec<(String, String)>,
     pub prompt_md: String,
     pub prompt_html: String,
     /// (kind, markdown, html) in display order.
@@ -75,8 +79,9 @@ pub async fn add_version(
 ) -> Result<i64, sqlx::Error> {
     let version_id: i64 = sqlx::query_scalar(
         "INSERT INTO scenario_versions (scenario_id, version, content_hash, source_path, title,
-                                        summary, level, prompt_md, prompt_html, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+                                        summary, level, prompt_md, prompt_html, created_at,
+                                        not_applicable, checked_with)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
     )
     .bind(scenario_id)
     .bind(version)
@@ -88,6 +93,8 @@ pub async fn add_version(
     .bind(&new.prompt_md)
     .bind(&new.prompt_html)
     .bind(now)
+    .bind(new.not_applicable.as_deref().map(json))
+    .bind(serde_json::to_string(&new.checked_with).unwrap_or_else(|_| "[]".into()))
     .fetch_one(&mut *conn)
     .await?;
 
@@ -394,6 +401,27 @@ struct VersionRow {
     level: String,
     topics: String,
     prompt_html: String,
+    not_applicable: Option<String>,
+    checked_with: String,
+}
+
+/// A stored `checked_with` list: [[tool, version], ...].
+pub(crate) fn checked_with(text: &str) -> Vec<(String, String)> {
+    serde_json::from_str(text).unwrap_or_default()
+}
+
+/// The rubric dimensions version `version_id` does not exercise.
+pub async fn not_applicable(pool: &Pool, version_id: i64) -> Result<Vec<String>, sqlx::Error> {
+    let stored: Option<Option<String>> =
+        sqlx::query_scalar("SELECT not_applicable FROM scenario_versions WHERE id = $1")
+            .bind(version_id)
+            .fetch_optional(pool)
+            .await?;
+    Ok(stored
+        .flatten()
+        .as_deref()
+        .map(from_json)
+        .unwrap_or_default())
 }
 
 /// The current version of an unarchived scenario the viewer may see, with its whole answer key.
@@ -426,7 +454,8 @@ pub async fn get_version(
     let row: Option<VersionRow> = sqlx::query_as(
         "SELECT v.id, s.slug, v.version, v.title, v.summary, v.level, v.prompt_html,
                 (SELECT string_agg(t.topic, ',') FROM scenario_version_topics t
-                  WHERE t.version_id = v.id) AS topics
+                  WHERE t.version_id = v.id) AS topics,
+                v.not_applicable, v.checked_with
            FROM scenario_versions v
            JOIN scenarios s ON s.id = v.scenario_id
           WHERE v.id = $1",
@@ -466,6 +495,12 @@ pub async fn get_version(
         topics: topics(&row.topics),
         level: level(&row.level),
         prompt_html: row.prompt_html,
+        not_applicable: row
+            .not_applicable
+            .as_deref()
+            .map(from_json)
+            .unwrap_or_default(),
+        checked_with: checked_with(&row.checked_with),
         sections: sections
             .into_iter()
             .filter_map(|(kind, html)| SectionKind::parse(&kind).map(|kind| Section { kind, html }))

@@ -126,6 +126,8 @@ pub struct Item {
     pub version_id: i64,
     pub title: String,
     pub started_at: Option<i64>,
+    /// when the candidate's screen first showed it
+    pub shown_at: Option<i64>,
     pub shared_at: Option<i64>,
     pub scorecards: i64,
 }
@@ -133,6 +135,7 @@ pub struct Item {
 pub async fn items(pool: &Pool, session: i64) -> Result<Vec<Item>, sqlx::Error> {
     sqlx::query_as(
         "SELECT i.id, i.position, i.attempt_id, v.id AS version_id, v.title, i.started_at,
+                i.shown_at,
                 i.shared_at,
                 (SELECT count(*) FROM scorecards c WHERE c.attempt_id = i.attempt_id
                     AND c.kind = 'interviewer') AS scorecards
@@ -248,7 +251,8 @@ pub async fn go_to(pool: &Pool, session: i64, position: i64, now: i64) -> Result
         .execute(&mut *tx)
         .await?;
     sqlx::query(
-        "UPDATE mock_session_items SET started_at = coalesce(started_at, $3)
+        "UPDATE mock_session_items SET started_at = coalesce(started_at, $3),
+                                       shown_at = coalesce(shown_at, $3)
           WHERE session_id = $1 AND position = $2",
     )
     .bind(session)
@@ -259,6 +263,21 @@ pub async fn go_to(pool: &Pool, session: i64, position: i64, now: i64) -> Result
     let revision = bump(&mut tx, session).await?;
     crate::server::db::commit(tx).await?;
     Ok(revision)
+}
+
+/// The candidate's screen has loaded scenario `item`, or an interviewer scored it: from now on
+/// it is theirs to see (a no-op once recorded, so the screen's repeated loads write nothing).
+pub async fn mark_shown(
+    db: impl sqlx::any::AnyExecutor<'_>,
+    item: i64,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE mock_session_items SET shown_at = $2 WHERE id = $1 AND shown_at IS NULL")
+        .bind(item)
+        .bind(now)
+        .execute(db)
+        .await?;
+    Ok(())
 }
 
 /// End the session: the join link stops working and each scenario's attempt is closed.

@@ -96,7 +96,10 @@ pub async fn credentials(pool: &Pool, email: &str) -> Result<Option<Credentials>
 }
 
 /// The password hash and email of an account (the email keys its guessing limit).
-pub async fn password_hash(pool: &Pool, id: i64) -> Result<Option<(String, String)>, sqlx::Error> {
+pub async fn password_and_email(
+    pool: &Pool,
+    id: i64,
+) -> Result<Option<(String, String)>, sqlx::Error> {
     sqlx::query_as("SELECT password_hash, email FROM users WHERE id = $1")
         .bind(id)
         .fetch_optional(pool)
