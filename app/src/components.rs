@@ -5,7 +5,6 @@ pub mod breadcrumb;
 pub mod calibration;
 pub mod chart;
 pub mod error_view;
-pub mod expand_all;
 pub mod form;
 pub mod layout;
 pub mod live;

@@ -8,6 +8,7 @@
 pub mod api;
 pub mod components;
 pub mod domain;
+pub mod hydration;
 pub mod pages;
 pub mod routes;
 #[cfg(feature = "ssr")]

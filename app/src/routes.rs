@@ -1,5 +1,6 @@
 //! The one route table, and the HTML shell every page is rendered into.
 use crate::components::layout::{SiteFooter, SiteHeader};
+use crate::hydration::Hydration;
 use crate::pages::{
     account::AccountPage,
     admin::AdminPage,
@@ -36,7 +37,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <link rel="stylesheet" id="leptos" href=format!("/{}/coach.css", options.site_pkg_dir)/>
-                <HydrationScripts options islands=true/>
+                <Hydration options/>
                 <MetaTags/>
             </head>
             <body>

@@ -17,6 +17,7 @@ pub mod markdown;
 pub mod ops;
 pub mod packs;
 pub mod page_cache;
+pub mod page_html;
 pub mod practice;
 pub mod schedule;
 pub mod security;

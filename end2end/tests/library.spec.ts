@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { expectAccessible, hydrated, watch } from './support';
+import { expectAccessible, watch } from './support';
 
 test('the home page introduces the library and links to every topic', async ({ page, browser }, info) => {
   const w = watch(page);
@@ -82,18 +82,13 @@ test('a scenario shows the prompt first and opens its answer key part by part', 
   await expect(mitigations.locator('.prose')).toBeVisible();
   await expect(page.locator('#follow-ups > li').first()).toBeVisible();
 
-  const openAll = page.getByRole('button', { name: 'Open all parts' });
-  if (hydrated(info)) {
-    // The island has hydrated: the button appears and opens every part.
-    await openAll.click();
-    for (const d of await parts.all()) await expect(d).toHaveAttribute('open', '');
-    await expect(page.getByRole('button', { name: 'Close all parts' })).toHaveAttribute('aria-expanded', 'true');
-    await page.getByRole('button', { name: 'Close all parts' }).click();
-    await expect(mitigations.locator('.prose')).toBeHidden();
-  } else {
-    // Without JavaScript the button could do nothing, so it is not offered.
-    await expect(openAll).toBeHidden();
-  }
+  // "Open all parts" is a link (the page ships no wasm): it opens every part, and back.
+  await page.getByRole('link', { name: 'Open all parts' }).click();
+  await expect(page).toHaveURL(/\?open=all#answer-key$/);
+  for (const d of await parts.all()) await expect(d).toHaveAttribute('open', '');
+  await page.getByRole('link', { name: 'Close all parts' }).click();
+  await expect(page).toHaveURL(/registry-deployment-drift#answer-key$/);
+  await expect(mitigations.locator('.prose')).toBeHidden();
   await expectAccessible(page, browser, info);
   await w.expectClean();
 });

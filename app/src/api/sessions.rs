@@ -529,7 +529,7 @@ pub async fn autosave_session_notes(session_id: i64, notes: String) -> Result<i6
 #[server]
 pub async fn save_session_notes(session_id: i64, notes: String) -> Result<(), AppError> {
     write_notes(session_id, &notes).await?;
-    leptos_axum::redirect(&format!("/sessions/{session_id}?saved=notes#notes"));
+    leptos_axum::redirect(&format!("/sessions/{session_id}?saved=notes#session-notes"));
     Ok(())
 }
 

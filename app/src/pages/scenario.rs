@@ -2,20 +2,21 @@
 use crate::api::library::get_scenario;
 use crate::components::badges::{LevelBadge, TopicChips};
 use crate::components::breadcrumb::Breadcrumb;
-use crate::components::expand_all::ExpandAll;
 use crate::components::loaded::loaded;
 use crate::domain::library::{ScenarioDetail, SectionKind};
 use crate::pages::practice::PractiseScenario;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[component]
 pub fn ScenarioPage() -> impl IntoView {
     let params = use_params_map();
     let slug = move || params.read().get("slug").unwrap_or_default();
     let scenario = Resource::new(slug, get_scenario);
-    loaded(scenario, |s| view! { <ScenarioView s/> })
+    // `?open=all` opens every part of the answer key: a plain link, so the page needs no wasm.
+    let open_all = use_query_map().read_untracked().get("open").as_deref() == Some("all");
+    loaded(scenario, move |s| view! { <ScenarioView s open_all/> })
 }
 
 /// "kubectl 1.31, mlflow 2.19": the versions a drill's commands were checked against.
@@ -30,7 +31,7 @@ pub fn checked_with_line(checked: &[(String, String)]) -> Option<String> {
 }
 
 #[component]
-fn ScenarioView(s: ScenarioDetail) -> impl IntoView {
+fn ScenarioView(s: ScenarioDetail, open_all: bool) -> impl IntoView {
     let key_points = s.key_points;
     let checked = checked_with_line(&s.checked_with);
     let (examples, answer_key): (Vec<_>, Vec<_>) = s
@@ -64,7 +65,19 @@ fn ScenarioView(s: ScenarioDetail) -> impl IntoView {
             <section aria-labelledby="key-heading" id="answer-key">
                 <div class="section-head">
                     <h2 id="key-heading">"Answer key"</h2>
-                    <ExpandAll target="answer-key".to_string()/>
+                    {if open_all {
+                        view! {
+                            <a class="button secondary expand-all" href=format!("/scenarios/{}#answer-key", s.slug)>
+                                "Close all parts"
+                            </a>
+                        }
+                    } else {
+                        view! {
+                            <a class="button secondary expand-all" href=format!("/scenarios/{}?open=all#answer-key", s.slug)>
+                                "Open all parts"
+                            </a>
+                        }
+                    }}
                 </div>
                 <p class="hint">
                     "Answer first, out loud or on paper, then open each part to compare."
@@ -72,14 +85,14 @@ fn ScenarioView(s: ScenarioDetail) -> impl IntoView {
                 {answer_key.into_iter().map(|section| {
                     let checked = (section.kind == SectionKind::Commands).then(|| checked.clone()).flatten();
                     view! {
-                        <details class="key-part" id=format!("part-{}", section.kind.key())>
+                        <details class="key-part" id=format!("part-{}", section.kind.key()) open=open_all>
                             <summary>{section.kind.heading()}</summary>
                             {checked.map(|c| view! { <p class="hint checked-with">{format!("Checked against {c}.")}</p> })}
                             <div class="prose" inner_html=section.html></div>
                         </details>
                     }
                 }).collect_view()}
-                <details class="key-part" id="part-key-points">
+                <details class="key-part" id="part-key-points" open=open_all>
                     <summary>{format!("Key points a scorer looks for ({})", key_points.len())}</summary>
                     <ol class="key-points">
                         {key_points.into_iter().map(|k| view! {

@@ -269,7 +269,7 @@ fn ConsoleView(c: Console) -> impl IntoView {
                 </div>
                 <div>
                     {conducting.then(|| view! {
-                        <section aria-labelledby="notes-heading" id="notes">
+                        <section aria-labelledby="notes-heading" id="session-notes">
                             <h2 id="notes-heading">"Notes"</h2>
                             <ActionForm action=notes attr:class="answer-form">
                                 <FormError error=notes_error.clone()/>

@@ -112,6 +112,7 @@ pub fn router(state: AppState) -> Router {
             AppState,
             _,
         >(context, shell))
+        .layer(middleware::from_fn(super::page_html::finish))
         .layer(session::layer(state.pool.clone(), secure_cookies))
         .layer(middleware::from_fn(super::ops::record))
         .layer(middleware::from_fn(server_fn_status))

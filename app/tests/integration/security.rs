@@ -49,9 +49,23 @@ fn every_kind_of_response_carries_the_baseline_headers() {
 fn a_page_csp_allows_exactly_the_nonce_of_its_hydration_script() {
     crate::support::run(async {
         let app = spawn_app().await;
-        // A signed-in page is rendered for its reader: a fresh nonce each time.
+        // A signed-in page is rendered for its reader: a fresh nonce each time. An answer in
+        // progress has islands (the timer, the autosaving box), so it loads the hydration script.
         let cookie = signed_in(&app).await;
-        let page = get_with(&app, "/history", &cookie).await;
+        let start = app
+            .call(
+                app::api::practice::StartAttempt::PATH,
+                "slug=predictions-wrong-200-ok&version=1&time_limit=",
+                Some(&cookie),
+            )
+            .await;
+        assert!(crate::support::succeeded(&start), "{}", start.body);
+        let attempt: i64 = sqlx::query_scalar("SELECT max(id) FROM attempts")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+        let path = format!("/practice/{attempt}");
+        let page = get_with(&app, &path, &cookie).await;
         let csp = page.header("content-security-policy");
         let nonce = csp
             .split("'nonce-")
@@ -60,9 +74,9 @@ fn a_page_csp_allows_exactly_the_nonce_of_its_hydration_script() {
             .expect("a nonce in the page CSP");
         assert!(page
             .body
-            .contains(&format!("<script type=\"module\" nonce=\"{nonce}\">")));
+            .contains(&format!("<script id=\"hydrate\" type=\"module\" nonce=\"{nonce}\">")));
         assert!(csp.contains("'wasm-unsafe-eval'"));
-        let other = get_with(&app, "/history", &cookie).await;
+        let other = get_with(&app, &path, &cookie).await;
         assert_ne!(
             other.header("content-security-policy"),
             csp,
@@ -99,7 +113,10 @@ fn a_cached_public_page_allows_exactly_the_hashes_of_its_inline_scripts() {
             let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(text));
             assert!(csp.contains(&format!("'sha256-{hash}'")), "{csp}");
         }
-        assert!(scripts >= 1);
+        // A scenario page has no island: it ships no script at all, so its policy allows none.
+        assert_eq!(scripts, 0, "{}", again.body);
+        assert!(!again.body.contains("<script"), "no script is linked either");
+        assert!(!again.body.contains("modulepreload"), "nor preloaded");
         assert_eq!(
             csp.matches("'sha256-").count(),
             scripts,
