@@ -9,6 +9,7 @@ pub mod library;
 pub mod packs;
 pub mod policy;
 pub mod practice;
+pub mod scenario_file;
 pub mod search;
 pub mod session;
 pub mod slug;

@@ -133,8 +133,9 @@ pub async fn author_editor(
             ));
         };
         for_team(&user, &teams, team_id)?;
-        let draft = store::draft_of(pool, head.current_version_id)
+        let draft = store::file_of(pool, head.current_version_id)
             .await?
+            .map(|f| crate::server::authoring::draft_from(&f))
             .ok_or(AppError::NotFound)?;
         return Ok(Editor {
             previews: previews(&draft),
@@ -164,8 +165,9 @@ pub async fn author_editor(
             .await?
             .filter(|h| h.team_id.is_none() && !h.archived)
             .ok_or(AppError::NotFound)?;
-        let mut draft = store::draft_of(pool, head.current_version_id)
+        let mut draft = store::file_of(pool, head.current_version_id)
             .await?
+            .map(|f| crate::server::authoring::draft_from(&f))
             .ok_or(AppError::NotFound)?;
         let team_name = teams
             .iter()
@@ -501,9 +503,14 @@ pub async fn scenario_history(
         (Some(old), Some(new)) => {
             let text = |id: i64| async move {
                 Ok::<_, AppError>(
-                    store::draft_of(pool, id)
+                    store::file_of(pool, id)
                         .await?
-                        .map(|d| crate::server::authoring::compose(&d).0)
+                        .map(|f| {
+                            crate::server::authoring::compose(
+                                &crate::server::authoring::draft_from(&f),
+                            )
+                            .0
+                        })
                         .unwrap_or_default(),
                 )
             };

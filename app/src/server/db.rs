@@ -5,6 +5,7 @@ pub mod calibration;
 pub mod frameworks;
 pub mod history;
 pub mod limits;
+pub mod maintenance;
 pub mod packs;
 pub mod practice;
 pub mod rubric;
@@ -13,6 +14,7 @@ pub mod sessions;
 pub mod team_stats;
 pub mod teams;
 pub mod users;
+pub mod web_sessions;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::sqlite::SqliteConnectOptions;

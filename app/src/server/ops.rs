@@ -1,7 +1,7 @@
 //! Running in production: liveness and readiness probes, Prometheus metrics, and online backup
 //! and restore of the SQLite database.
 use super::state::AppState;
-use crate::server::db::Pool;
+use crate::server::db::{maintenance, Pool};
 use axum::extract::{ConnectInfo, MatchedPath, Request, State};
 use axum::http::{header, StatusCode};
 use axum::middleware::Next;
@@ -31,11 +31,7 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
         return plain(StatusCode::SERVICE_UNAVAILABLE, "shutting down\n");
     }
     let began = Instant::now();
-    let ping = tokio::time::timeout(
-        READY_TIMEOUT,
-        sqlx::query_scalar::<_, i64>("SELECT 1").fetch_one(&state.pool),
-    )
-    .await;
+    let ping = tokio::time::timeout(READY_TIMEOUT, maintenance::ping(&state.pool)).await;
     metrics::histogram!("coach_db_ping_seconds").record(began.elapsed().as_secs_f64());
     match ping {
         Ok(Ok(1)) => plain(StatusCode::OK, "ready\n"),
@@ -262,9 +258,7 @@ pub async fn backup(pool: &Pool, dest: &Path) -> Result<BackupReport, String> {
     let target = dest
         .to_str()
         .ok_or_else(|| format!("{} is not a UTF-8 path", dest.display()))?;
-    sqlx::query("VACUUM INTO $1")
-        .bind(target)
-        .execute(pool)
+    maintenance::vacuum_into(pool, target)
         .await
         .map_err(|e| format!("backup failed: {e}"))?;
     check_integrity(dest).await?;
@@ -276,19 +270,13 @@ pub async fn backup(pool: &Pool, dest: &Path) -> Result<BackupReport, String> {
 
 /// A backup made by a newer version of the app has migrations this binary does not know.
 async fn refuse_newer_schema(backup: &Path) -> Result<(), String> {
-    use sqlx::sqlite::SqliteConnectOptions;
-    use sqlx::{ConnectOptions, Connection};
-    let mut conn = SqliteConnectOptions::new()
-        .filename(backup)
-        .read_only(true)
-        .connect()
+    let mut conn = maintenance::open_file(backup, true)
         .await
         .map_err(|e| format!("cannot open {}: {e}", backup.display()))?;
-    let newest: Option<i64> = sqlx::query_scalar("SELECT max(version) FROM _sqlx_migrations")
-        .fetch_one(&mut conn)
+    let newest = maintenance::newest_migration(&mut conn)
         .await
         .map_err(|e| format!("{} is not a database of this app: {e}", backup.display()))?;
-    let _ = conn.close().await;
+    maintenance::close(conn).await;
     let known = super::db::MIGRATOR
         .iter()
         .map(|m| m.version)
@@ -307,17 +295,11 @@ async fn refuse_newer_schema(backup: &Path) -> Result<(), String> {
 /// moved aside). Leaving WAL mode needs the database to itself, so it fails while another
 /// process has it open; when it succeeds the file is also whole without its write-ahead log.
 async fn refuse_if_in_use(db: &Path) -> Result<(), String> {
-    use sqlx::sqlite::SqliteConnectOptions;
-    use sqlx::{ConnectOptions, Connection};
-    let mut conn = SqliteConnectOptions::new()
-        .filename(db)
-        .connect()
+    let mut conn = maintenance::open_file(db, false)
         .await
         .map_err(|e| format!("cannot open {}: {e}", db.display()))?;
-    let mode: Result<String, _> = sqlx::query_scalar("PRAGMA journal_mode = DELETE")
-        .fetch_one(&mut conn)
-        .await;
-    let _ = conn.close().await;
+    let mode = maintenance::leave_wal(&mut conn).await;
+    maintenance::close(conn).await;
     match mode {
         Ok(m) if m.eq_ignore_ascii_case("delete") => Ok(()),
         _ => Err(format!(
@@ -329,19 +311,13 @@ async fn refuse_if_in_use(db: &Path) -> Result<(), String> {
 
 /// `PRAGMA integrity_check` on a database file, opened read-only.
 pub async fn check_integrity(file: &Path) -> Result<(), String> {
-    use sqlx::sqlite::SqliteConnectOptions;
-    use sqlx::{ConnectOptions, Connection};
-    let mut conn = SqliteConnectOptions::new()
-        .filename(file)
-        .read_only(true)
-        .connect()
+    let mut conn = maintenance::open_file(file, true)
         .await
         .map_err(|e| format!("cannot open {}: {e}", file.display()))?;
-    let result: String = sqlx::query_scalar("PRAGMA integrity_check")
-        .fetch_one(&mut conn)
+    let result = maintenance::integrity_check(&mut conn)
         .await
         .map_err(|e| format!("cannot check {}: {e}", file.display()))?;
-    let _ = conn.close().await;
+    maintenance::close(conn).await;
     if result == "ok" {
         Ok(())
     } else {

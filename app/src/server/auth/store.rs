@@ -3,8 +3,9 @@
 //!
 //! Written here rather than taken from tower-sessions-sqlx-store because that crate has one
 //! store per sqlx driver and none for the Any driver the app uses; the format is the same
-//! (MessagePack records, the same table), at the cost of about eighty lines.
-use crate::server::db::Pool;
+//! (MessagePack records, the same table), at the cost of about eighty lines. The SQL is in
+//! `server/db/web_sessions.rs`.
+use crate::server::db::{web_sessions, Pool};
 use async_trait::async_trait;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, SessionStore};
@@ -37,24 +38,18 @@ impl SessionStore for DbStore {
     /// A new record under an id no other session has (a collision draws a new id), and the
     /// sessions that have expired are dropped on the way.
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
-        sqlx::query("DELETE FROM tower_sessions WHERE expiry_date < $1")
-            .bind(now_seconds())
-            .execute(&self.pool)
+        web_sessions::delete_expired(&self.pool, now_seconds())
             .await
             .map_err(backend)?;
         loop {
-            let inserted: Option<String> = sqlx::query_scalar(
-                "INSERT INTO tower_sessions (id, data, expiry_date, user_id) VALUES ($1, $2, $3, $4)
-                 ON CONFLICT (id) DO NOTHING RETURNING id",
-            )
-            .bind(record.id.to_string())
-            .bind(encode(record)?)
-            .bind(record.expiry_date.unix_timestamp())
-            .bind(super::session::user_of(record))
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(backend)?;
-            if inserted.is_some() {
+            let data = encode(record)?;
+            let user = super::session::user_of(record);
+            let expiry = record.expiry_date.unix_timestamp();
+            let id = record.id.to_string();
+            if web_sessions::insert_new(&self.pool, &id, &data, expiry, user)
+                .await
+                .map_err(backend)?
+            {
                 return Ok(());
             }
             record.id = Id::default();
@@ -62,31 +57,21 @@ impl SessionStore for DbStore {
     }
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        sqlx::query(
-            "INSERT INTO tower_sessions (id, data, expiry_date, user_id) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (id) DO UPDATE
-                SET data = excluded.data, expiry_date = excluded.expiry_date,
-                    user_id = excluded.user_id",
+        web_sessions::save(
+            &self.pool,
+            &record.id.to_string(),
+            &encode(record)?,
+            record.expiry_date.unix_timestamp(),
+            super::session::user_of(record),
         )
-        .bind(record.id.to_string())
-        .bind(encode(record)?)
-        .bind(record.expiry_date.unix_timestamp())
-        .bind(super::session::user_of(record))
-        .execute(&self.pool)
         .await
-        .map_err(backend)?;
-        Ok(())
+        .map_err(backend)
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
-        let data: Option<Vec<u8>> = sqlx::query_scalar(
-            "SELECT data FROM tower_sessions WHERE id = $1 AND expiry_date > $2",
-        )
-        .bind(id.to_string())
-        .bind(now_seconds())
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(backend)?;
+        let data = web_sessions::load(&self.pool, &id.to_string(), now_seconds())
+            .await
+            .map_err(backend)?;
         data.map(|bytes| {
             rmp_serde::from_slice(&bytes).map_err(|e| session_store::Error::Decode(e.to_string()))
         })
@@ -94,11 +79,8 @@ impl SessionStore for DbStore {
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
-        sqlx::query("DELETE FROM tower_sessions WHERE id = $1")
-            .bind(id.to_string())
-            .execute(&self.pool)
+        web_sessions::delete(&self.pool, &id.to_string())
             .await
-            .map_err(backend)?;
-        Ok(())
+            .map_err(backend)
     }
 }

@@ -1,8 +1,8 @@
 //! Reading `content/` from disk into validated records.
 use super::parse::{parse_framework, parse_rubric, parse_scenario};
-use crate::domain::library::{Recommendation, RecommendationRule, RubricDimension, SectionKind};
+use crate::domain::library::{Recommendation, RecommendationRule, RubricDimension};
+pub use crate::domain::scenario_file::{FollowUpDef, KeyPointDef, ScenarioFile};
 use crate::domain::slug::Slug;
-use crate::domain::taxonomy::{Level, Topic};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::fmt;
@@ -50,41 +50,6 @@ impl fmt::Display for ContentErrors {
 }
 
 impl std::error::Error for ContentErrors {}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct KeyPointDef {
-    pub key: Slug,
-    pub label: String,
-    pub synonyms: Vec<String>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FollowUpDef {
-    pub markdown: String,
-    pub probes: Vec<String>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ScenarioFile {
-    pub path: String,
-    pub hash: String,
-    pub slug: Slug,
-    pub title: String,
-    pub summary: String,
-    pub topics: Vec<Topic>,
-    pub level: Level,
-    /// Rubric dimension keys the drill gives no chance to show; None when the file does not
-    /// say (a team's scenario may leave it out; `content/` may not).
-    pub not_applicable: Option<Vec<String>>,
-    /// (tool, version) the commands were checked against, sorted by tool.
-    pub checked_with: Vec<(String, String)>,
-    pub prompt: String,
-    /// Every answer-key section, and the example answers when written, in [`SectionKind::ALL`]
-    /// order.
-    pub sections: Vec<(SectionKind, String)>,
-    pub key_points: Vec<KeyPointDef>,
-    pub follow_ups: Vec<FollowUpDef>,
-}
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FrameworkFile {

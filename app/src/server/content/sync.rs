@@ -93,10 +93,7 @@ pub fn render(file: &ScenarioFile) -> scenarios::NewScenarioVersion {
 /// both: the sync never takes over (or overwrites) an author's scenario.
 pub async fn sync(pool: &Pool, dir: &Path, now: i64) -> Result<SyncReport, SyncError> {
     let content = load(dir)?;
-    let authored: Vec<String> =
-        sqlx::query_scalar("SELECT slug FROM scenarios WHERE origin = 'authored'")
-            .fetch_all(pool)
-            .await?;
+    let authored = scenarios::authored_slugs(pool).await?;
     let taken: Vec<super::ContentError> = content
         .scenarios
         .iter()

@@ -1,10 +1,10 @@
 //! SQL for scenarios written in the browser: team ownership, forks, versions with their author,
 //! and the stored Markdown a version's editor draft is rebuilt from.
-use crate::domain::authoring::{AuthoredRow, Draft, VersionInfo};
+use crate::domain::authoring::{AuthoredRow, VersionInfo};
 use crate::domain::library::SectionKind;
+use crate::domain::scenario_file::{FollowUpDef, KeyPointDef, ScenarioFile};
 use crate::domain::slug::Slug;
 use crate::domain::taxonomy::{Level, Topic};
-use crate::server::content::{FollowUpDef, KeyPointDef, ScenarioFile};
 use crate::server::db::{Backend, Conn, Flag, Pool};
 use sqlx::FromRow;
 
@@ -240,12 +240,10 @@ pub async fn stored_file(
     }))
 }
 
-/// The editor draft of a stored version.
-pub async fn draft_of(pool: &Pool, version_id: i64) -> Result<Option<Draft>, sqlx::Error> {
+/// A stored version as its file (the editor makes its draft from this).
+pub async fn file_of(pool: &Pool, version_id: i64) -> Result<Option<ScenarioFile>, sqlx::Error> {
     let mut conn = pool.acquire().await?;
-    Ok(stored_file(&mut conn, version_id)
-        .await?
-        .map(|f| crate::server::authoring::draft_from(&f)))
+    stored_file(&mut conn, version_id).await
 }
 
 /// A new team-owned scenario (no version yet); None when the slug is taken.

@@ -252,6 +252,13 @@ impl From<CardRow> for ScenarioCard {
     }
 }
 
+/// Slugs of the scenarios teams wrote in the browser (content files may not take them).
+pub async fn authored_slugs(pool: &Pool) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT slug FROM scenarios WHERE origin = 'authored'")
+        .fetch_all(pool)
+        .await
+}
+
 /// Who is looking: built-in scenarios are everybody's, a team's scenarios its members' only.
 /// `viewer` is the signed-in user's id, None for a visitor.
 #[derive(Clone, Copy, Debug)]
