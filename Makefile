@@ -62,14 +62,15 @@ postgres:
 		|| { $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends postgresql; }
 
 ## bench: sizes, start-up, page latency, throughput against nginx, concurrent writes, memory,
-## and the queries of a 1,000,000-score synthetic dataset, on SQLite and again on a throwaway
-## PostgreSQL (durable settings); results in target/bench/results.json
+## Lighthouse (mobile) and the Nu HTML checker on the main pages, and the queries and signed-in
+## pages of a 1,000,000-score synthetic dataset, on SQLite and again on a throwaway PostgreSQL
+## (durable settings); results in target/bench/results.json
 bench: build bench-tools postgres
 	python3 scripts/with_postgres.py --durable -- python3 scripts/bench.py
 
 bench-tools:
-	@command -v brotli >/dev/null && command -v nginx >/dev/null \
-		|| { $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends brotli nginx; }
+	@command -v brotli >/dev/null && command -v nginx >/dev/null && command -v java >/dev/null \
+		|| { $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends brotli nginx default-jre-headless; }
 	@oha --version 2>/dev/null | grep -qF "$(OHA_VERSION)" \
 		|| cargo install --locked oha --version $(OHA_VERSION)
 

@@ -30,25 +30,55 @@ BIN = os.path.join(ROOT, "target", "release", "coach")
 
 # Targets. The wasm budget is for brotli, as served to browsers that accept it.
 TARGETS = {
-    "wasm_brotli_kb": 150,
+    "wasm_brotli_kb": 120,
     "css_gzip_kb": 8,
     "first_start_ms": 1000,
     "warm_start_ms": 500,
     "page_p95_ms": 10,
     "scorecards_errors": 0,
+    # Signed-in pages on the 1,000,000-score dataset, at 70% of each page's own peak rate.
     "history_p99_ms_at_70pct": 10,
-    "history_errors": 0,
+    "practice_p99_ms_at_70pct": 10,
+    "console_p99_ms_at_70pct": 10,
+    "team_dashboard_p99_ms_at_70pct": 10,
+    "signed_in_errors": 0,
+    "pg_signed_in_errors": 0,
+    # Lighthouse, mobile, default (simulated) throttling.
+    "lcp_ms_home": 1000,
+    "lcp_ms_library": 1000,
+    "lcp_ms_scenario": 1000,
+    "js_wasm_kb_home": 0,
+    "js_wasm_kb_library": 0,
+    "js_wasm_kb_scenario": 0,
+    # The Nu Html Checker on the pages' HTML: errors the app can fix.
+    "html_errors": 0,
     "history_query_p50_ms": 3,
     # PostgreSQL: no errors under the same loads, and at least a third of nginx's ceiling for a
     # public page (served from the page cache, so the database matters little). Its latencies
     # are reported beside SQLite's, not held to SQLite's targets: every query is a round trip
     # to another process on the same two cores.
     "pg_scorecards_errors": 0,
-    "pg_history_errors": 0,
     "dashboard_query_p50_ms": 20,
 }
 # Targets that are floors, not ceilings.
-FLOORS = {"public_vs_nginx_ratio": 0.5, "pg_public_vs_nginx_ratio": 0.33}
+FLOORS = {
+    "public_vs_nginx_ratio": 0.7,
+    "pg_public_vs_nginx_ratio": 0.33,
+    "performance_home": 98,
+    "performance_library": 98,
+    "performance_scenario": 98,
+    "performance_answer": 98,
+    "performance_console": 98,
+}
+# What each figure replaced (the previous docs/PERFORMANCE.md run), printed beside it.
+BEFORE = {
+    "wasm_brotli_kb": 136,
+    "history_p99_ms_at_70pct": 15.9,
+    "lcp_ms_home": 1800,
+    "lcp_ms_scenario": 2000,
+    "js_wasm_kb_home": 136,
+    "js_wasm_kb_scenario": 136,
+}
 
 failures = []
 results = {}
@@ -66,12 +96,13 @@ def check(name, value, unit):
         relation = "<="
     if not ok:
         failures.append(name)
-    print(f"  {name:<26} {value:>10.2f} {unit:<4} target {relation} {target:<7} {'ok' if ok else 'MISSED'}")
+    before = f"  (was {BEFORE[name]})" if name in BEFORE else ""
+    print(f"  {name:<30} {value:>10.2f} {unit:<4} target {relation} {target:<7} {'ok' if ok else 'MISSED'}{before}")
 
 
 def note(name, value, unit):
     results[name] = value
-    print(f"  {name:<26} {value:>10.2f} {unit}")
+    print(f"  {name:<30} {value:>10.2f} {unit}")
 
 
 def brotli_size(path):
@@ -279,6 +310,131 @@ def concurrent_scorecards(port, cookie, clients=50):
     return errors, latencies, db
 
 
+def sign_in_as(port, email, password):
+    _, _, (page, _) = web.request(port, "GET", "/sign-in")
+    status, _, (_, cookie) = web.request(port, "POST", web.action(page, "sign_in"),
+                                         {"email": email, "password": password})
+    if status not in (200, 302, 303) or "coach_session=" not in cookie:
+        sys.exit(f"sign-in as {email} failed: {status}")
+    return cookie.split(";")[0]
+
+
+def new_session(port, cookie):
+    """A mock session of the signed-in interviewer, with a guest: its console's path."""
+    _, _, (page, _) = web.request(port, "GET", "/sessions", cookie=cookie)
+    status, location, _ = web.request(port, "POST", web.action(page, "create_session"), {
+        "guest_name": "Bench Guest", "scenarios[1]": "gpu-pods-pending", "planned_minutes": "45"},
+        cookie=cookie)
+    if status not in (302, 303) or not re.match(r"/sessions/\d+$", location):
+        sys.exit(f"creating a mock session failed: {status} {location}")
+    return location
+
+
+def demo_pages(port, cookie):
+    """The pages Lighthouse and the HTML checker read, on the demo data: (name, path, cookie)."""
+    starts, _ = web.discover(port, cookie)
+    attempt = web.start(port, cookie, *starts[web.SCENARIOS[0]], web.SCENARIOS[0])
+    interviewer = sign_in_as(port, "interviewer1@demo.example", web.PASSWORD)
+    console = new_session(port, interviewer)
+    return [
+        ("home", "/", None),
+        ("library", "/scenarios", None),
+        ("scenario", "/scenarios/gpu-pods-pending", None),
+        ("answer", f"/practice/{attempt}", cookie),
+        ("console", console, interviewer),
+    ]
+
+
+def lighthouse(port, cookie):
+    print("Lighthouse (npm lighthouse in Debian's Chromium; mobile, default simulated throttling):")
+    pages = [{"name": n, "url": f"http://127.0.0.1:{port}{p}", **({"cookie": c} if c else {})}
+             for n, p, c in demo_pages(port, cookie)]
+    out = subprocess.run(["node", os.path.join(ROOT, "end2end", "lighthouse.mjs"), json.dumps(pages)],
+                         capture_output=True, text=True, cwd=os.path.join(ROOT, "end2end"))
+    if out.returncode != 0:
+        sys.exit(f"lighthouse failed: {out.stderr[-2000:]}")
+    figures = json.loads(out.stdout.strip().splitlines()[-1])
+    for name, f in figures.items():
+        print(f"  {name}: performance {f['performance']}, LCP {f['lcp_ms']} ms, TBT {f['tbt_ms']} ms, "
+              f"CLS {f['cls']}, {f['transfer_kb']} KB transferred, {f['js_wasm_kb']} KB of it JavaScript + wasm")
+        check(f"performance_{name}", f["performance"], "")
+        for metric, unit in (("lcp_ms", "ms"), ("js_wasm_kb", "KB")):
+            key = f"{metric}_{name}"
+            (check if key in TARGETS else note)(key, f[metric], unit)
+        note(f"tbt_ms_{name}", f["tbt_ms"], "ms")
+        note(f"cls_{name}", f["cls"], "")
+        note(f"transfer_kb_{name}", f["transfer_kb"], "KB")
+
+
+# Checker messages caused by Leptos rather than the app, with the reason (docs/PERFORMANCE.md):
+# reported, not counted against the target.
+HTML_KNOWN = {}
+
+
+def valid_html(port, cookie):
+    """The Nu Html Checker (npm vnu-jar; Java from Debian) on the pages as served."""
+    print("Valid HTML (the Nu Html Checker, vnu-jar):")
+    jar = os.path.join(ROOT, "end2end", "node_modules", "vnu-jar", "build", "dist", "vnu.jar")
+    if shutil.which("java") is None:
+        sys.exit("java is needed for the HTML checker: `make bench` installs it")
+    pages = demo_pages(port, cookie) + [
+        ("rubric", "/rubric", None), ("frameworks", "/frameworks", None),
+        ("history", "/history", cookie), ("practice", "/practice", cookie),
+        ("sign_in", "/sign-in", None), ("not_found", "/no-such-page", None)]
+    with tempfile.TemporaryDirectory(prefix="coach-html-") as folder:
+        for name, path, c in pages:
+            _, _, (html, _) = web.request(port, "GET", path, cookie=c)
+            with open(os.path.join(folder, f"{name}.html"), "w") as f:
+                f.write(html)
+        out = subprocess.run(["java", "-jar", jar, "--errors-only", "--format", "json", folder],
+                             capture_output=True, text=True)
+    messages = json.loads(out.stderr or out.stdout or '{"messages": []}')["messages"]
+    counted = 0
+    for m in messages:
+        page = os.path.basename(m.get("url", "")).removesuffix(".html")
+        reason = next((why for text, why in HTML_KNOWN.items() if text in m.get("message", "")), None)
+        counted += 0 if reason else 1
+        print(f"  {page}: {m.get('message')}" + (f" (not counted: {reason})" if reason else ""))
+    note("html_pages_checked", len(pages), "")
+    check("html_errors", counted, "")
+
+
+def signed_in_load(database, candidate_id, pg=""):
+    """Signed-in pages on the generated dataset (`database`): each page's peak rate with 16
+    connections, then its latency at 70% of that peak."""
+    port = free_port()
+    proc, _ = start(None, port, database=database)
+    try:
+        password = "generated-password"
+        candidate = sign_in_as(port, f"gen-{candidate_id}@example.com", password)
+        lead = sign_in_as(port, "gen-1@example.com", password)
+        interviewer = sign_in_as(port, "gen-11@example.com", password)
+        _, _, (page, _) = web.request(port, "GET", "/calibration", cookie=lead)
+        team = re.search(r'href="(/calibration/teams/\d+)"', page).group(1)
+        pages = {"history": ("/history", candidate), "practice": ("/practice", candidate),
+                 "console": (new_session(port, interviewer), interviewer),
+                 "team_dashboard": (team, lead)}
+        errors = 0
+        for name, (path, cookie) in pages.items():
+            url = f"http://127.0.0.1:{port}{path}"
+            status, _, _ = web.request(port, "GET", path, cookie=cookie)
+            if status != 200:
+                sys.exit(f"{path} answered {status}")
+            peak = oha(url, 5, cookie=cookie)["summary"]["requestsPerSec"]
+            rate = max(1, int(peak * 0.7))
+            paced = oha(url, 10, cookie=cookie, rate=rate)
+            p50 = paced["latencyPercentiles"]["p50"] * 1000
+            p99 = paced["latencyPercentiles"]["p99"] * 1000
+            errors += errors_of(paced)
+            print(f"  {path:<28} peak {peak:7.0f} req/s; at {rate} req/s: p50 {p50:6.2f} ms, p99 {p99:6.2f} ms")
+            results[f"{pg}{name}_peak_rps"] = peak
+            (note if pg else check)(f"{pg}{name}_p99_ms_at_70pct", p99, "ms")
+        check(f"{pg}signed_in_errors", errors, "")
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
 def load(database=None, ceiling=None):
     """The loaded figures on SQLite (database=None, with nginx's ceiling, page loads in
     Chromium and memory), or on the PostgreSQL database at `database` (prefixed pg_)."""
@@ -323,25 +479,9 @@ def load(database=None, ceiling=None):
                 check(f"{pg}public_vs_nginx_ratio", app_rps / ceiling, "")
 
             if not database:
-                print("Page load in Chromium, cold cache (Lighthouse-style; mobile = 150 ms RTT, 1.6 Mbit/s, CPU / 4):")
-                figures = json.loads(subprocess.run(
-                    ["node", os.path.join(ROOT, "end2end", "load-metrics.mjs"), public],
-                    capture_output=True, text=True, check=True, cwd=os.path.join(ROOT, "end2end")).stdout)
-                for profile, values in figures.items():
-                    for name, value in values.items():
-                        if value is not None:
-                            note(f"{profile}_{name}", value, "KB" if name.endswith("_kb") else "ms")
+                lighthouse(port, cookie)
+                valid_html(port, cookie)
 
-            history = f"http://127.0.0.1:{port}/history"
-            peak = oha(history, 10, cookie=cookie)["summary"]["requestsPerSec"]
-            note(f"{pg}history_peak_rps", peak, "req/s")
-            rate = max(1, int(peak * 0.7))
-            paced = oha(history, 10, cookie=cookie, rate=rate)
-            p99 = paced["latencyPercentiles"]["p99"] * 1000
-            note(f"{pg}history_rate_rps", rate, "req/s")
-            note(f"{pg}history_p50_ms_at_70pct", paced["latencyPercentiles"]["p50"] * 1000, "ms")
-            (note if pg else check)(f"{pg}history_p99_ms_at_70pct", p99, "ms")
-            check(f"{pg}history_errors", errors_of(paced), "")
             print(f"Memory (resident set of the server{' on PostgreSQL' if pg else ''}):")
             note(f"{pg}rss_idle_mb", idle / 1024, "MB")
             note(f"{pg}rss_peak_under_load_mb", rss_kb(proc.pid, "VmHWM") / 1024, "MB")
@@ -382,6 +522,8 @@ def dataset(server=None):
         note("history_query_p95_ms", q["history"]["p95_ms"], "ms")
         check("dashboard_query_p50_ms", q["team_dashboard"]["p50_ms"], "ms")
         note("dashboard_query_p95_ms", q["team_dashboard"]["p95_ms"], "ms")
+        print("Signed-in pages on this dataset, SQLite (oha, 16 connections; peak, then 70% of it for 10 s):")
+        signed_in_load(env["COACH_DATABASE_URL"], q["candidate_id"])
         if not server:
             return
         print("The same dataset on PostgreSQL (coach copy-to-postgres, then the same queries):")
@@ -400,6 +542,8 @@ def dataset(server=None):
         note("pg_history_query_p95_ms", q["history"]["p95_ms"], "ms")
         note("pg_dashboard_query_p50_ms", q["team_dashboard"]["p50_ms"], "ms")
         note("pg_dashboard_query_p95_ms", q["team_dashboard"]["p95_ms"], "ms")
+        print("Signed-in pages on this dataset, PostgreSQL:")
+        signed_in_load(target, q["candidate_id"], pg="pg_")
 
 
 def main():
