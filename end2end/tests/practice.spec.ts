@@ -61,7 +61,9 @@ test('a candidate practises a scenario from prompt to answer key', async ({ page
   await expectAccessible(page, browser, info);
 
   // What was typed survives a reload (autosaved, or saved with the button without JavaScript).
-  const answer = 'This is a correctness incident, not an outage. I rolled back to the last known-good model first.';
+  const answer =
+    'This is a correctness incident, not an outage. I rolled back to the last known-good model version first, ' +
+    'pinning the endpoint to the previous model version while we investigate.';
   await writeAnswer(page, info, answer);
   await page.reload();
   await expect(answerBox(page)).toHaveValue(answer);
@@ -82,10 +84,12 @@ test('a candidate practises a scenario from prompt to answer key', async ({ page
   await expect(page.getByRole('heading', { name: 'Your self-score' })).toBeVisible();
   await expect(page.locator('.result-summary .big-number')).toHaveText('3.00 / 4');
   await expect(page.locator('.result-summary')).toContainText('Next review of this scenario');
-  // The automatic check found "rolled back" as the rollback signal, beside the candidate's tick.
+  // The automatic check found the rollback, beside the candidate's tick, and points at the sentence.
   const rollback = page.getByRole('row', { name: /rolling back or pinning/ });
   await expect(rollback).toContainText('Covered');
-  await expect(rollback).toContainText('Found: rollback, roll back');
+  await expect(rollback).toContainText('said in your answer');
+  await rollback.getByRole('link', { name: /see the sentences? marked/ }).click();
+  await expect(page.locator(':target')).toContainText('pinning the endpoint');
   await expect(page.locator('tr.disagree').first()).toContainText('Worth a look');
   await expect(page.getByText('What a strong answer covers')).toBeVisible();
   await expectAccessible(page, browser, info);
