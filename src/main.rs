@@ -1,40 +1,47 @@
-//! The `coach` server binary.
+//! The `coach` server binary: its commands are in `cli.rs` (`coach --help` lists them).
 //!
 //! `coach` (or `coach serve`): settings -> logging -> database and migrations -> content sync ->
 //! router -> serve until Ctrl-C or SIGTERM.
-//! `coach check-content [DIR]`: validate the content files and print every problem, touching nothing.
-//! `coach check-answer --scenario SLUG`: the answer assessor's reading of standard input, as JSON.
-//! `coach eval-assessor`: the assessor against the labelled answers (make eval).
-//! `coach backup FILE` / `coach restore FILE`: online backup of the database, and putting one back.
-//! `coach copy-to-postgres URL`: move from SQLite to PostgreSQL with every record.
+
+#[cfg(feature = "ssr")]
+mod cli;
 
 #[cfg(feature = "ssr")]
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
+    use clap::Parser;
+    use cli::{Cli, Command, UserCommand};
     use std::process::ExitCode;
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let result = match args
-        .iter()
-        .map(String::as_str)
-        .collect::<Vec<_>>()
-        .as_slice()
-    {
-        [] | ["serve"] => serve(false).await,
-        ["serve", "--demo"] | ["--demo"] => serve(true).await,
-        ["check-content"] => check_content(None),
-        ["check-content", dir] => check_content(Some(dir)),
-        ["user", "add", rest @ ..] => add_user(rest).await,
-        ["backup", file] => backup(file).await,
-        ["generate-data", rest @ ..] => generate_data(rest).await,
-        ["bench-queries"] => bench_queries().await,
-        ["restore", file] => restore(file).await,
-        ["copy-to-postgres", target] => copy_to_postgres(target).await,
-        ["eval-assessor", rest @ ..] => eval_assessor(rest),
-        ["check-answer", "--scenario", slug] => return check_answer(slug, None),
-        ["check-answer", "--scenario", slug, "--content", dir] => {
-            return check_answer(slug, Some(dir))
+    // Unknown or missing arguments: clap prints what is wrong and the usage, and exits with 2.
+    let cli = Cli::parse();
+    let result = match cli.command.unwrap_or(Command::Serve { demo: cli.demo }) {
+        Command::Serve { demo } => serve(demo).await,
+        Command::CheckContent { dir } => check_content(dir.as_deref()),
+        Command::CheckAnswer { scenario, content } => {
+            return check_answer(&scenario, content.as_deref())
         }
-        _ => Err(USAGE.into()),
+        Command::EvalAssessor(args) => eval_assessor(args),
+        Command::User {
+            command: UserCommand::Add { role, email, name },
+        } => match app::server::cli::UserAdd::parse(&role, &email, &name) {
+            Ok(command) => add_user(command).await,
+            // A value clap cannot check by itself: reported like its own errors (status 2).
+            Err(e) => {
+                use clap::CommandFactory;
+                Cli::command()
+                    .error(clap::error::ErrorKind::InvalidValue, e)
+                    .exit()
+            }
+        },
+        Command::Backup { file } => backup(&file).await,
+        Command::Restore { file } => restore(&file).await,
+        Command::CopyToPostgres { url } => copy_to_postgres(&url).await,
+        Command::GenerateData {
+            users,
+            attempts,
+            scores,
+        } => generate_data(users, attempts, scores).await,
+        Command::BenchQueries => bench_queries().await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -46,39 +53,17 @@ async fn main() -> std::process::ExitCode {
 }
 
 #[cfg(feature = "ssr")]
-const USAGE: &str = "usage:
-  coach [serve] [--demo]      serve the app (--demo: on an empty database, create demo accounts)
-  coach user add --role ROLE --email EMAIL --name NAME
-                              create an account; the password is read from standard input
-  coach check-content [DIR]   validate the content files (format and library lint)
-  coach check-answer --scenario SLUG [--content DIR]
-                              the answer assessor's reading of the answer on standard input, as JSON
-  coach eval-assessor [--answers DIR] [--content DIR] [--json FILE]
-                              the assessor against the labelled answers of eval/answers
-  coach backup FILE           copy the database to FILE while the app keeps serving, and check it
-  coach restore FILE          put a backup in place of the database (stop the server first)
-  coach copy-to-postgres URL  copy the SQLite database (COACH_DATABASE_URL) into the empty
-                              PostgreSQL database at URL, every record and id (stop the server first)
-  coach generate-data [--users N] [--attempts N] [--scores N]
-                              fill a new database with a synthetic dataset (for benchmarks)
-  coach bench-queries         time the history and team calibration queries on that dataset
-roles: candidate, interviewer, team-lead, admin
-settings (environment): COACH_DATABASE_URL, COACH_ADDR, COACH_PUBLIC_URL, COACH_CONTENT_DIR,
-  COACH_SELF_REGISTRATION, COACH_LOG, COACH_LOG_FORMAT, COACH_METRICS_TOKEN,
-  COACH_TRUSTED_PROXIES, COACH_SHUTDOWN_GRACE";
-
-#[cfg(feature = "ssr")]
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 /// `coach check-answer --scenario SLUG [--content DIR]`: the assessor's reading of the answer on
 /// standard input, as JSON: per key point the status, a confidence and the evidence sentences.
 /// Exit status 2 for a scenario that does not exist.
 #[cfg(feature = "ssr")]
-fn check_answer(slug: &str, dir: Option<&str>) -> std::process::ExitCode {
+fn check_answer(slug: &str, dir: Option<&std::path::Path>) -> std::process::ExitCode {
     use std::io::Read;
     use std::process::ExitCode;
     let dir = dir
-        .map(str::to_string)
+        .map(|d| d.display().to_string())
         .or_else(|| std::env::var("COACH_CONTENT_DIR").ok())
         .unwrap_or_else(|| "content".into());
     let content = match app::server::content::load(std::path::Path::new(&dir)) {
@@ -106,44 +91,25 @@ fn check_answer(slug: &str, dir: Option<&str>) -> std::process::ExitCode {
     ExitCode::SUCCESS
 }
 
-/// `coach eval-assessor [--answers DIR] [--content DIR] [--json FILE] [--limit N]`: the
-/// assessor and the old keyword check on every labelled answer; the report on standard output,
-/// every figure in FILE (default target/eval/results.json).
+/// `coach eval-assessor`: the assessor and the old keyword check on every labelled answer; the
+/// report on standard output, every figure in a JSON file.
 #[cfg(feature = "ssr")]
-fn eval_assessor(args: &[&str]) -> Result<(), BoxError> {
+fn eval_assessor(args: cli::EvalAssessor) -> Result<(), BoxError> {
     use app::server::eval;
-    let mut answers = "eval/answers".to_string();
-    let mut content = "content".to_string();
-    let mut json = "target/eval/results.json".to_string();
-    let mut limit = None;
-    let mut explain = false;
-    let mut rest = args.iter();
-    while let Some(flag) = rest.next() {
-        if *flag == "--explain-dev" {
-            explain = true;
-            continue;
-        }
-        if *flag == "--features-dev" {
-            let file = rest.next().ok_or("--features-dev needs a file")?;
-            let features = |answer: &str, drill: &eval::Drill| {
-                app::domain::assess::features(answer, &drill.prompt, &drill.key_points)
-            };
-            let csv = eval::dev_features(
-                std::path::Path::new(&content),
-                std::path::Path::new(&answers),
-                &features,
-            )?;
-            std::fs::write(file, csv)?;
-            return Ok(());
-        }
-        let value = rest.next().ok_or_else(|| format!("{flag} needs a value"))?;
-        match *flag {
-            "--answers" => answers = value.to_string(),
-            "--content" => content = value.to_string(),
-            "--json" => json = value.to_string(),
-            "--limit" => limit = Some(value.parse::<usize>().map_err(|_| "--limit is a number")?),
-            other => return Err(format!("unknown option {other}").into()),
-        }
+    let (content, answers) = (args.content.as_path(), args.answers.as_path());
+    if let Some(file) = &args.features_dev {
+        let features = |answer: &str, drill: &eval::Drill| {
+            app::domain::assess::features(answer, &drill.prompt, &drill.key_points)
+        };
+        std::fs::write(file, eval::dev_features(content, answers, &features)?)?;
+        return Ok(());
+    }
+    if args.explain_dev {
+        let read = |answer: &str, drill: &eval::Drill| {
+            app::domain::assess::assess(answer, &drill.prompt, &drill.key_points)
+        };
+        print!("{}", eval::explain_dev(content, answers, &read)?);
+        return Ok(());
     }
     let assessor = |answer: &str, drill: &eval::Drill| -> Vec<app::domain::practice::Mark> {
         app::domain::assess::assess(answer, &drill.prompt, &drill.key_points)
@@ -151,39 +117,25 @@ fn eval_assessor(args: &[&str]) -> Result<(), BoxError> {
             .map(|f| f.mark)
             .collect()
     };
-    if explain {
-        let read = |answer: &str, drill: &eval::Drill| {
-            app::domain::assess::assess(answer, &drill.prompt, &drill.key_points)
-        };
-        print!(
-            "{}",
-            eval::explain_dev(
-                std::path::Path::new(&content),
-                std::path::Path::new(&answers),
-                &read
-            )?
-        );
-        return Ok(());
-    }
     let e = eval::evaluate(
-        std::path::Path::new(&content),
-        std::path::Path::new(&answers),
+        content,
+        answers,
         app::domain::assess::METHOD,
         &assessor,
-        limit,
+        args.limit,
     )?;
     print!("{}", eval::report(&e));
-    if let Some(dir) = std::path::Path::new(&json).parent() {
+    if let Some(dir) = args.json.parent() {
         std::fs::create_dir_all(dir)?;
     }
-    std::fs::write(&json, eval::to_json(&e))?;
-    println!("Every figure: {json}");
+    std::fs::write(&args.json, eval::to_json(&e))?;
+    println!("Every figure: {}", args.json.display());
     Ok(())
 }
 
 #[cfg(feature = "ssr")]
-fn check_content(dir: Option<&str>) -> Result<(), BoxError> {
-    let dir = std::path::PathBuf::from(dir.unwrap_or("content"));
+fn check_content(dir: Option<&std::path::Path>) -> Result<(), BoxError> {
+    let dir = dir.unwrap_or(std::path::Path::new("content")).to_path_buf();
     let set = app::server::content::load(&dir)?;
     let problems = app::server::content::lint(&set, |path| std::fs::read_to_string(path).ok());
     if !problems.is_empty() {
@@ -203,11 +155,10 @@ fn check_content(dir: Option<&str>) -> Result<(), BoxError> {
 /// (prompted without echo on a terminal; one line when piped). Never from an argument, where it
 /// would sit in the shell history and the process list.
 #[cfg(feature = "ssr")]
-async fn add_user(args: &[&str]) -> Result<(), BoxError> {
-    use app::server::{cli::UserAdd, db, settings::Settings};
+async fn add_user(command: app::server::cli::UserAdd) -> Result<(), BoxError> {
+    use app::server::{db, settings::Settings};
     use std::io::IsTerminal;
 
-    let command = UserAdd::parse(args)?;
     let password = if std::io::stdin().is_terminal() {
         rpassword::prompt_password("Password (8 to 128 characters): ")?
     } else {
@@ -223,14 +174,14 @@ async fn add_user(args: &[&str]) -> Result<(), BoxError> {
 
 /// `coach backup FILE`: `VACUUM INTO` a new file while the server runs, then check the copy.
 #[cfg(feature = "ssr")]
-async fn backup(file: &str) -> Result<(), BoxError> {
+async fn backup(file: &std::path::Path) -> Result<(), BoxError> {
     use app::server::{db, ops, settings::Settings};
     let settings = Settings::from_env()?;
     let pool = db::open_read_only(&settings.database_url).await?;
-    let report = ops::backup(&pool, std::path::Path::new(file)).await?;
+    let report = ops::backup(&pool, file).await?;
     println!(
         "backed up {} ({:.1} MB) in {} ms; integrity check: ok",
-        file,
+        file.display(),
         report.bytes as f64 / 1e6,
         report.took.as_millis()
     );
@@ -239,18 +190,19 @@ async fn backup(file: &str) -> Result<(), BoxError> {
 
 /// `coach restore FILE`: check the backup, keep the current database aside, put the backup in.
 #[cfg(feature = "ssr")]
-async fn restore(file: &str) -> Result<(), BoxError> {
+async fn restore(file: &std::path::Path) -> Result<(), BoxError> {
     use app::server::{db, ops, settings::Settings};
     let settings = Settings::from_env()?;
     let path = db::file_of(&settings.database_url)?;
-    let kept = ops::restore(std::path::Path::new(file), &path).await?;
+    let kept = ops::restore(file, &path).await?;
     match kept {
         Some(old) => println!(
-            "restored {} from {file}; the previous database is kept as {}",
+            "restored {} from {}; the previous database is kept as {}",
             path.display(),
+            file.display(),
             old.display()
         ),
-        None => println!("restored {} from {file}", path.display()),
+        None => println!("restored {} from {}", path.display(), file.display()),
     }
     // Opening it runs any migrations a newer binary brings, before the server does.
     db::connect(&settings.database_url).await?.close().await;
@@ -293,23 +245,14 @@ async fn copy_to_postgres(target: &str) -> Result<(), BoxError> {
 
 /// `coach generate-data`: a synthetic dataset in a database without accounts.
 #[cfg(feature = "ssr")]
-async fn generate_data(args: &[&str]) -> Result<(), BoxError> {
+async fn generate_data(users: i64, attempts: i64, scores: i64) -> Result<(), BoxError> {
     use app::server::{content, db, generate, now_millis, settings::Settings};
-    let mut sizes = generate::Sizes::default();
-    let mut rest = args.iter();
-    while let Some(flag) = rest.next() {
-        let value: i64 = rest
-            .next()
-            .and_then(|v| v.parse().ok())
-            .filter(|v| *v > 0)
-            .ok_or_else(|| format!("{flag} needs a positive number"))?;
-        match *flag {
-            "--users" => sizes.users = value,
-            "--attempts" => sizes.attempts = value,
-            "--scores" => sizes.scores = value,
-            other => return Err(format!("unknown option {other}\n{USAGE}").into()),
-        }
-    }
+    let sizes = generate::Sizes {
+        users,
+        attempts,
+        scores,
+        ..generate::Sizes::default()
+    };
     let settings = Settings::from_env()?;
     if db::Backend::of_url(&settings.database_url) != Some(db::Backend::Sqlite) {
         return Err("generate-data writes a SQLite database (its SQL is SQLite's); for PostgreSQL, generate into SQLite and use copy-to-postgres".into());
@@ -377,7 +320,7 @@ async fn bench_queries() -> Result<(), BoxError> {
         std::hint::black_box(d);
     }
     println!(
-        "{{\"history_attempts\": {attempts}, \"history\": {}, \"team_dashboard\": {}}}",
+        "{{\"candidate_id\": {candidate}, \"history_attempts\": {attempts}, \"history\": {}, \"team_dashboard\": {}}}",
         summary(history),
         summary(dashboard)
     );

@@ -5,8 +5,6 @@ use super::now_millis;
 use crate::domain::account::{DisplayName, Email, Role};
 use crate::server::db::Pool;
 
-pub const USER_ADD_USAGE: &str = "coach user add --role ROLE --email EMAIL --name NAME";
-
 /// The flags of `coach user add`, checked before the password is even asked for.
 #[derive(Debug)]
 pub struct UserAdd {
@@ -16,17 +14,12 @@ pub struct UserAdd {
 }
 
 impl UserAdd {
-    pub fn parse(args: &[&str]) -> Result<Self, String> {
-        let flag = |name: &str| {
-            args.iter()
-                .position(|a| *a == name)
-                .and_then(|i| args.get(i + 1))
-                .ok_or_else(|| format!("missing {name}; usage: {USER_ADD_USAGE}"))
-        };
+    /// Check the three values; the message names the flag that is wrong.
+    pub fn parse(role: &str, email: &str, name: &str) -> Result<Self, String> {
         Ok(Self {
-            role: Role::parse(flag("--role")?)?,
-            email: Email::parse(flag("--email")?)?,
-            name: DisplayName::parse(flag("--name")?)?,
+            role: Role::parse(role).map_err(|e| format!("--role: {e}"))?,
+            email: Email::parse(email).map_err(|e| format!("--email: {e}"))?,
+            name: DisplayName::parse(name).map_err(|e| format!("--name: {e}"))?,
         })
     }
 
