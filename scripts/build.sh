@@ -10,10 +10,11 @@
 #
 # wasm-bindgen's command-line tool must be exactly the version of the wasm-bindgen crate in
 # Cargo.lock; when it is not on PATH it is installed from crates.io here, alongside the builds.
-# npm's binaryen (wasm-opt; Debian's breaks hydration) and esbuild come from end2end/ (the
-# Makefile puts end2end/node_modules/.bin on PATH).
+# npm's binaryen (wasm-opt; Debian's breaks hydration) and esbuild come from end2end/: first
+# on PATH here, so a Debian binaryen never wins (run `make node-deps` once if they are missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export PATH="$PWD/end2end/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
 name=${LEPTOS_OUTPUT_NAME:-coach}
 site=target/site

@@ -81,15 +81,33 @@ fn wrong_arguments_are_named_and_exit_with_status_2() {
     let cases: &[(&[&str], &str)] = &[
         (&["serve", "--dmeo"], "--dmeo"),
         (&["no-such-command"], "no-such-command"),
-        (&["user", "add", "--role", "admin", "--email", "a@b.co"], "--name"),
-        (&["user", "add", "--role", "root", "--email", "a@b.co", "--name", "A"], "root"),
-        (&["user", "add", "--role", "admin", "--email", "nope", "--name", "A"], "--email"),
+        (
+            &["user", "add", "--role", "admin", "--email", "a@b.co"],
+            "--name",
+        ),
+        (
+            &[
+                "user", "add", "--role", "root", "--email", "a@b.co", "--name", "A",
+            ],
+            "root",
+        ),
+        (
+            &[
+                "user", "add", "--role", "admin", "--email", "nope", "--name", "A",
+            ],
+            "--email",
+        ),
         (&["generate-data", "--users", "0"], "--users"),
         (&["backup"], "<FILE>"),
     ];
     for (args, named) in cases {
         let out = coach(args);
-        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", text(&out.stderr));
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
         let err = text(&out.stderr);
         assert!(err.contains(named), "{args:?} should name {named}: {err}");
         assert!(out.stdout.is_empty(), "{args:?} printed to stdout");

@@ -157,7 +157,8 @@ pub async fn get_attempt(id: i64) -> Result<Attempt, AppError> {
                     .unwrap_or_default();
                 (
                     crate::domain::assess::METHOD.to_string(),
-                    crate::domain::assess::assess(&core.answer_md, &prompt, &key_points),
+                    crate::server::practice::assess(core.answer_md.clone(), prompt, key_points)
+                        .await?,
                 )
             }
         }
@@ -200,7 +201,18 @@ pub async fn get_attempt(id: i64) -> Result<Attempt, AppError> {
             vec![]
         },
         self_card,
-        other_cards: if reviewed { other_cards } else { vec![] },
+        // The interviewer's key-point ticks name the key points: hidden with the answer key.
+        other_cards: match (reviewed, core.answer_key_visible) {
+            (false, _) => vec![],
+            (true, true) => other_cards,
+            (true, false) => other_cards
+                .into_iter()
+                .map(|mut card| {
+                    card.marks.clear();
+                    card
+                })
+                .collect(),
+        },
         next_due: match core.candidate_id {
             Some(candidate) => store::due_at(pool, candidate, core.scenario_id).await?,
             None => None,
@@ -246,6 +258,10 @@ pub async fn save_answer(
             "This answer has already been submitted and can no longer change.".into(),
         )
     };
+    if core.submitted_at.is_some() {
+        // Checked before any work: a final answer is never read (or assessed) again.
+        return Err(closed());
+    }
     if submit && answer.trim().is_empty() {
         // Refused before anything is written: the saved draft stays as it was.
         return Err(AppError::invalid(
@@ -261,9 +277,12 @@ pub async fn save_answer(
         return Ok(());
     }
     // The assessor's reading is made once, when the answer is final, and kept with it.
-    let findings = db::assessments::inputs(pool, core.version_id)
-        .await?
-        .map(|(prompt, key_points)| crate::domain::assess::assess(&answer, &prompt, &key_points));
+    let findings = match db::assessments::inputs(pool, core.version_id).await? {
+        Some((prompt, key_points)) => {
+            Some(crate::server::practice::assess(answer.clone(), prompt, key_points).await?)
+        }
+        None => None,
+    };
     let reading = findings
         .as_deref()
         .map(|f| (crate::domain::assess::METHOD, f));

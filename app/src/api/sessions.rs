@@ -339,7 +339,8 @@ pub async fn session_console(id: i64) -> Result<Console, AppError> {
         let (prompt, key_points) = db::assessments::inputs(pool, item.version_id)
             .await?
             .unwrap_or_default();
-        crate::domain::assess::assess(&head.notes_md, &prompt, &key_points)
+        crate::server::practice::assess(head.notes_md.clone(), prompt, key_points)
+            .await?
             .into_iter()
             .filter(|f| f.mark != Mark::Missed)
             .map(|f| (f.key, f.mark))

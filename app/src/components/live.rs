@@ -119,7 +119,7 @@ pub fn ConsoleBoard(
                                 on:keydown=on_key>
                                 <span class="kp-label" id=format!("kp-{key}")>{k.label.clone()}</span>
                                 {note_readings.iter().find(|(x, _)| *x == key).map(|(_, m)| view! {
-                                    <span class="kp-suggestion">{format!("Your notes suggest: {}", m.label().to_lowercase())}</span>
+                                    <span class="kp-suggestion">{format!("Your session notes suggest: {}", m.label().to_lowercase())}</span>
                                 })}
                                 {if read_only {
                                     let current = current.clone();

@@ -178,7 +178,11 @@ fn support(
         let (mut found, mut hits, mut negated_hits) = (0.0, 0, 0);
         let (mut first, mut last) = (anchor, anchor);
         for (w, pos) in phrase.words.iter().zip(&positions) {
-            if let Some(&p) = pos.iter().find(|&&p| p >= lo && p <= hi) {
+            // Positions are in order: the first at or after `lo`, if it is within reach.
+            if let Some(&p) = pos
+                .get(pos.partition_point(|&p| p < lo))
+                .filter(|&&p| p <= hi)
+            {
                 found += weight(w);
                 first = first.min(p);
                 last = last.max(p);
@@ -290,13 +294,21 @@ struct Reading {
 fn read(answer: &str, prompt_words: &HashSet<String>) -> Reading {
     const MAX_WORDS: usize = 6_000;
     let mut budget = MAX_WORDS;
-    let all: Vec<Unit> = units::units(answer)
+    let mut read_so_far: Vec<Unit> = Vec::new();
+    for mut u in units::units(answer) {
+        if budget == 0 {
+            break;
+        }
+        // The budget counts words: the unit that reaches it is cut there.
+        if u.tokens.len() > budget {
+            u.tokens.truncate(budget);
+            u.end = u.tokens[u.tokens.len() - 1].end;
+        }
+        budget -= u.tokens.len();
+        read_so_far.push(u);
+    }
+    let all: Vec<Unit> = read_so_far
         .into_iter()
-        .take_while(|u| {
-            let ok = budget > 0;
-            budget = budget.saturating_sub(u.tokens.len());
-            ok
-        })
         .map(|mut u| {
             u.fragment |= u.content_words() <= THIN;
             u
@@ -656,6 +668,12 @@ mod tests {
             "🙂".repeat(5000),
             "x".repeat(5000),
             "roll back the model. ".repeat(1000),
+            // Hostile shapes: dots with no space (no sentence end, one long run), one endless
+            // sentence of the key points' own words, a wall of abbreviations.
+            "roll.back.".repeat(4000),
+            "a.".repeat(20_000),
+            "roll back the model and pin the previous version ".repeat(2000),
+            "e.g. ".repeat(8000),
             "Das Modell zurückrollen und die Version anheften.".to_string(),
         ] {
             let started = std::time::Instant::now();

@@ -75,7 +75,7 @@ pub fn PractiseScenario(slug: String, version: i64) -> impl IntoView {
                                 Some(_) => view! { <StartForm slug version/> }.into_any(),
                                 None => view! {
                                     <p>
-                                        <a class="button" href="/sign-in">"Sign in to practise"</a>
+                                        <a class="button" href=format!("/sign-in?next=/scenarios/{slug}")>"Sign in to practise"</a>
                                     </p>
                                 }
                                 .into_any(),
@@ -457,14 +457,19 @@ fn Reviewed(a: Attempt) -> impl IntoView {
     let mean = card.as_ref().map(Scorecard::mean).unwrap_or_default();
     let others = a.other_cards.clone();
     let findings = a.assessment.clone();
-    let missed: Vec<(String, &'static str)> = findings
+    let missed: Vec<(String, String)> = findings
         .iter()
         .filter_map(|f| {
             let mark = card.as_ref().and_then(|c| c.mark(&f.key));
             match (mark, f.mark) {
-                (Some(Mark::Missed), _) => Some((f.label.clone(), "you marked it missed")),
-                (Some(Mark::Partly), _) => Some((f.label.clone(), "you marked it partly covered")),
-                (_, Mark::Missed) => Some((f.label.clone(), "the assessor found no sign of it")),
+                (Some(Mark::Missed), _) => Some((f.label.clone(), "you marked it missed".into())),
+                (Some(Mark::Partly), _) => {
+                    Some((f.label.clone(), "you marked it partly covered".into()))
+                }
+                (_, Mark::Missed) => Some((
+                    f.label.clone(),
+                    format!("the assessor: {}", f.reason.text()),
+                )),
                 _ => None,
             }
         })
@@ -590,11 +595,15 @@ fn Reviewed(a: Attempt) -> impl IntoView {
                                     view! { <span>{p.text}</span> }.into_any()
                                 } else {
                                     let first: Vec<usize> = p.points.iter().copied().filter(|n| seen.insert(*n)).collect();
+                                    // Every point this sentence is the first evidence of gets
+                                    // its anchor: the mark holds one, empty spans the rest.
                                     let id = first.first().map(|n| format!("evidence-{n}"));
+                                    let more: Vec<String> = first.iter().skip(1).map(|n| format!("evidence-{n}")).collect();
                                     let label = format!("Key point{} {}", if p.points.len() == 1 { "" } else { "s" }, p.points.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(", "));
                                     let numbers = p.points.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(",");
                                     let title = label.clone();
                                     view! {
+                                        {more.into_iter().map(|id| view! { <span id=id></span> }).collect_view()}
                                         <mark id=id title=title>{p.text}<sup class="points" aria-label=label>{numbers}</sup></mark>
                                     }.into_any()
                                 }

@@ -167,7 +167,15 @@ async fn export(state: &AppState, session: &Session) -> Result<String, AppError>
         .collect();
     let mut attempts = Vec::new();
     for a in practice::export_rows(&state.pool, user.id).await? {
-        let cards = practice::scorecards(&state.pool, a.id, true).await?;
+        let mut cards = practice::scorecards(&state.pool, a.id, true).await?;
+        // A team's mock scenario whose answer key this candidate may not see: the ticks name
+        // its key points, so they stay out of the export as they stay off the page.
+        let key_visible = practice::core(&state.pool, a.id)
+            .await?
+            .is_some_and(|core| core.answer_key_visible);
+        if !key_visible {
+            cards.iter_mut().for_each(|c| c.marks.clear());
+        }
         attempts.push(json!({
             "id": a.id,
             "scenario": a.slug,

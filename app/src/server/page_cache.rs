@@ -23,8 +23,8 @@ use std::time::{Duration, Instant};
 const FRESH_FOR: Duration = Duration::from_secs(60);
 /// Most pages kept (searches have many spellings); when full, new ones are not kept.
 const MAX_ENTRIES: usize = 512;
-/// Largest page read (pages are tens of KB; this only bounds memory).
-const MAX_PAGE_BYTES: usize = 4 * 1024 * 1024;
+/// Largest page kept: the same bound as the page finisher's.
+use super::page_html::MAX_PAGE_BYTES;
 
 struct Cached {
     at: Instant,

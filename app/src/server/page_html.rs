@@ -14,17 +14,20 @@
 //! Only markup is touched: text, attribute values and the insides of `<script>`, `<style>`,
 //! `<textarea>` and `<title>` are copied byte for byte, so nothing a person typed can change.
 use crate::hydration::{FIRST_TAG, LOADER_TAG};
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::extract::Request;
 use axum::http::header;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-/// Largest page read (pages are tens of KB; this only bounds memory).
-const MAX_PAGE_BYTES: usize = 4 * 1024 * 1024;
+/// Largest page finished (pages are tens of KB; this only bounds memory). A larger one is
+/// sent as rendered, unfinished: still a working page, only not stripped.
+pub(crate) const MAX_PAGE_BYTES: usize = 4 * 1024 * 1024;
 
 /// Middleware: finish every HTML page (see the module's comment).
 pub async fn finish(req: Request, next: Next) -> Response {
+    use http_body_util::BodyExt;
+    use tokio_stream::StreamExt;
     let res = next.run(req).await;
     let html = res
         .headers()
@@ -34,20 +37,39 @@ pub async fn finish(req: Request, next: Next) -> Response {
     if !html || res.headers().contains_key(header::CONTENT_ENCODING) {
         return res;
     }
-    let (mut parts, body) = res.into_parts();
-    let bytes = match axum::body::to_bytes(body, MAX_PAGE_BYTES).await {
-        Ok(bytes) => bytes,
-        Err(e) => {
-            let error = crate::domain::error::AppError::internal(format!(
-                "a page could not be read to finish it: {e}"
-            ));
-            return (
-                axum::http::StatusCode::INTERNAL_SERVER_ERROR,
-                error.to_string(),
-            )
-                .into_response();
+    let (mut parts, mut body) = res.into_parts();
+    let mut read = Vec::new();
+    while let Some(frame) = body.frame().await {
+        let data = match frame {
+            Ok(frame) => match frame.into_data() {
+                Ok(data) => data,
+                Err(_) => continue, // trailers: pages have none
+            },
+            Err(e) => {
+                let error = crate::domain::error::AppError::internal(format!(
+                    "a page could not be read to finish it: {e}"
+                ));
+                return (
+                    axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                    error.to_string(),
+                )
+                    .into_response();
+            }
+        };
+        read.extend_from_slice(&data);
+        if read.len() > MAX_PAGE_BYTES {
+            tracing::warn!(
+                bytes = read.len(),
+                "page too large to finish: sent as rendered"
+            );
+            let head = tokio_stream::once(Ok::<_, axum::Error>(Bytes::from(read)));
+            return Response::from_parts(
+                parts,
+                Body::from_stream(head.chain(body.into_data_stream())),
+            );
         }
-    };
+    }
+    let bytes = Bytes::from(read);
     let Ok(text) = std::str::from_utf8(&bytes) else {
         return Response::from_parts(parts, Body::from(bytes));
     };
@@ -188,5 +210,42 @@ mod tests {
         assert!(done.ends_with(&format!(
             "<p>x</p><leptos-island data-component=\"T\"><b><!---->1</b></leptos-island><i></i>{TAIL}</body></html>"
         )), "{done}");
+    }
+
+    #[tokio::test]
+    async fn a_page_too_large_to_finish_is_sent_whole_as_rendered() {
+        use axum::body::Body;
+        use axum::response::Html;
+        use http_body_util::BodyExt;
+        use tower::ServiceExt;
+        let small = format!("{HEAD}<body><p><!>x</p></body></html>");
+        let big = format!(
+            "{HEAD}<body><p>{}</p></body></html>",
+            "&amp;".repeat(super::MAX_PAGE_BYTES / 4)
+        );
+        let pages = [small.clone(), big.clone()];
+        let router = axum::Router::new()
+            .route(
+                "/small",
+                axum::routing::get(move || async move { Html(small) }),
+            )
+            .route("/big", axum::routing::get(move || async move { Html(big) }))
+            .layer(axum::middleware::from_fn(super::finish));
+        for (path, page) in ["/small", "/big"].iter().zip(pages) {
+            let res = router
+                .clone()
+                .oneshot(axum::http::Request::get(*path).body(Body::empty()).unwrap())
+                .await
+                .unwrap();
+            assert_eq!(res.status(), 200, "{path}");
+            let body = res.into_body().collect().await.unwrap().to_bytes();
+            let body = String::from_utf8(body.to_vec()).unwrap();
+            if *path == "/small" {
+                assert_eq!(body, finish_html(&page));
+            } else {
+                assert_eq!(body.len(), page.len(), "the large page arrives whole");
+                assert!(body == page, "and unchanged");
+            }
+        }
     }
 }

@@ -370,3 +370,15 @@ mod tests {
         assert_eq!(iso(0), "1970-01-01T00:00:00Z");
     }
 }
+
+/// The assessor's reading of `text`, on a blocking thread: a long answer is milliseconds of CPU
+/// that must not hold one of the few async workers every other request needs.
+pub async fn assess(
+    text: String,
+    prompt: String,
+    key_points: Vec<crate::domain::library::KeyPoint>,
+) -> Result<Vec<crate::domain::assess::Finding>, AppError> {
+    tokio::task::spawn_blocking(move || crate::domain::assess::assess(&text, &prompt, &key_points))
+        .await
+        .map_err(|e| AppError::internal(format!("the assessor stopped: {e}")))
+}

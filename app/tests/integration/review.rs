@@ -265,11 +265,50 @@ fn a_team_scenario_asked_in_a_mock_never_shows_its_answer_key_to_an_outsider() {
             )
             .await;
         assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        // The interviewer ticks every key point and shares the scorecard with the candidate.
+        let position: i64 =
+            sqlx::query_scalar("SELECT position FROM mock_session_items WHERE attempt_id = $1")
+                .bind(attempt)
+                .fetch_one(&app.pool)
+                .await
+                .unwrap();
+        let form = crate::sessions::scorecard_form(&app, session, position, 3).await;
+        assert!(form.contains("marks%5Bdisk-usage%5D=covered"), "{form}");
+        let reply = app
+            .call(
+                app::api::scorecards::SubmitSessionScorecard::PATH,
+                &form,
+                Some(&c.member),
+            )
+            .await;
+        assert!(succeeded(&reply), "{}", reply.body);
         let reply = app
             .call(
                 EndSession::PATH,
                 &format!("session_id={session}"),
                 Some(&c.member),
+            )
+            .await;
+        assert!(succeeded(&reply), "{}", reply.body);
+        let reply = app
+            .call(
+                app::api::scorecards::ShareScorecard::PATH,
+                &format!("session_id={session}&position={position}"),
+                Some(&c.member),
+            )
+            .await;
+        assert!(succeeded(&reply), "{}", reply.body);
+        // The candidate scores themselves (no key points to tick: they are not shown), which
+        // brings the interviewer's shared scorecard beside their own.
+        let mut form = format!("attempt_id={attempt}");
+        for d in crate::support::DIMENSIONS {
+            form.push_str(&format!("&scores%5B{d}%5D=3"));
+        }
+        let reply = app
+            .call(
+                app::api::practice::SubmitSelfScore::PATH,
+                &form,
+                Some(&c.candidate),
             )
             .await;
         assert!(succeeded(&reply), "{}", reply.body);
@@ -284,6 +323,25 @@ fn a_team_scenario_asked_in_a_mock_never_shows_its_answer_key_to_an_outsider() {
         assert_eq!(attempt["key_points"], serde_json::json!([]));
         assert_eq!(attempt["sections"], serde_json::json!([]));
         assert!(!attempt.to_string().contains("Checks disk usage first"));
+        // The shared scorecard's scores arrive; its ticks, which name the key points, do not.
+        assert_eq!(attempt["other_cards"].as_array().unwrap().len(), 1);
+        for key in ["disk-usage", "checkpoint-path", "retention"] {
+            assert!(!attempt.to_string().contains(key), "{key} in {attempt}");
+        }
+        let export = app
+            .send(
+                axum::http::Request::get("/account/export.json")
+                    .header("cookie", &c.candidate)
+                    .body(axum::body::Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(export.status, StatusCode::OK);
+        assert!(
+            export.body.contains("team-secret-drill"),
+            "the attempt is exported"
+        );
+        assert!(!export.body.contains("disk-usage"), "{}", export.body);
     })
 }
 

@@ -72,9 +72,9 @@ fn a_page_csp_allows_exactly_the_nonce_of_its_hydration_script() {
             .nth(1)
             .and_then(|rest| rest.split('\'').next())
             .expect("a nonce in the page CSP");
-        assert!(page
-            .body
-            .contains(&format!("<script id=\"hydrate\" type=\"module\" nonce=\"{nonce}\">")));
+        assert!(page.body.contains(&format!(
+            "<script id=\"hydrate\" type=\"module\" nonce=\"{nonce}\">"
+        )));
         assert!(csp.contains("'wasm-unsafe-eval'"));
         let other = get_with(&app, &path, &cookie).await;
         assert_ne!(
@@ -115,7 +115,10 @@ fn a_cached_public_page_allows_exactly_the_hashes_of_its_inline_scripts() {
         }
         // A scenario page has no island: it ships no script at all, so its policy allows none.
         assert_eq!(scripts, 0, "{}", again.body);
-        assert!(!again.body.contains("<script"), "no script is linked either");
+        assert!(
+            !again.body.contains("<script"),
+            "no script is linked either"
+        );
         assert!(!again.body.contains("modulepreload"), "nor preloaded");
         assert_eq!(
             csp.matches("'sha256-").count(),

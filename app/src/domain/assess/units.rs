@@ -27,6 +27,31 @@ const ABBREVIATIONS: &[&str] = &[
     "e.g", "i.e", "vs", "etc", "approx", "cf", "fig", "no", "mr", "dr",
 ];
 
+/// Whether the full stop at byte `dot` follows an abbreviation ("e.g.", "etc.") or a list
+/// number at the start of a line ("1. page the owner"). Reads at most eight bytes back.
+fn after_abbreviation_or_list_number(text: &str, dot: usize) -> bool {
+    const LOOK_BACK: usize = 8;
+    let from = (dot.saturating_sub(LOOK_BACK)..=dot)
+        .find(|&j| text.is_char_boundary(j))
+        .unwrap_or(dot);
+    let window = &text[from..dot];
+    let raw_before = window
+        .rsplit(|ch: char| ch.is_whitespace() || ch == '(')
+        .next()
+        .unwrap_or("");
+    if raw_before.len() == window.len() && from > 0 {
+        // The word runs past the window: longer than any abbreviation or list number.
+        return false;
+    }
+    let word_before = raw_before.to_lowercase();
+    let line_start = text[..dot - raw_before.len()].trim_end_matches([' ', '\t']);
+    let list_number = !word_before.is_empty()
+        && word_before.len() <= 2
+        && word_before.bytes().all(|b| b.is_ascii_digit())
+        && (line_start.is_empty() || line_start.ends_with('\n'));
+    list_number || ABBREVIATIONS.contains(&word_before.as_str())
+}
+
 /// Where sentences and list items end in `text`: byte ranges, trimmed, none empty.
 fn sentence_spans(text: &str) -> Vec<(usize, usize)> {
     let bytes = text.as_bytes();
@@ -41,19 +66,10 @@ fn sentence_spans(text: &str) -> Vec<(usize, usize)> {
             b'.' => {
                 let next = bytes.get(i + 1).copied();
                 let at_space = next.is_none_or(|n| n.is_ascii_whitespace());
-                // "v1.2", "2.5", "e.g." and "etc." do not end a sentence.
-                let raw_before = text[..i]
-                    .rsplit(|ch: char| ch.is_whitespace() || ch == '(')
-                    .next()
-                    .unwrap_or("");
-                let word_before = raw_before.to_lowercase();
-                // "1. page the owner": a list number at the start of a line.
-                let line_start = text[..i - raw_before.len()].trim_end_matches([' ', '\t']);
-                let list_number = !word_before.is_empty()
-                    && word_before.len() <= 2
-                    && word_before.bytes().all(|b| b.is_ascii_digit())
-                    && (line_start.is_empty() || line_start.ends_with('\n'));
-                at_space && !list_number && !ABBREVIATIONS.contains(&word_before.as_str())
+                // "v1.2", "2.5", "e.g." and "etc." do not end a sentence. Only the few bytes
+                // before the dot are looked at (the longest abbreviation is six): a whole-text
+                // look-back at every dot made a long run of dots quadratic.
+                at_space && !after_abbreviation_or_list_number(text, i)
             }
             _ => false,
         };
@@ -115,6 +131,10 @@ fn keyword_run(text: &str, start: usize, end: usize) -> Option<Vec<(usize, usize
     )
 }
 
+/// The most words one unit holds: a longer run without a sentence end (a wall of text, or
+/// hostile input) is read in pieces of this size, which keeps every phrase search short.
+pub const MAX_UNIT_WORDS: usize = 120;
+
 /// The units of `text`, in order.
 pub fn units(text: &str) -> Vec<Unit> {
     let mut out = Vec::new();
@@ -130,15 +150,14 @@ pub fn units(text: &str) -> Vec<Unit> {
                     end: t.end + s,
                 })
                 .collect();
-            if toks.is_empty() {
-                continue;
+            for piece in toks.chunks(MAX_UNIT_WORDS) {
+                out.push(Unit {
+                    start: piece[0].start,
+                    end: piece[piece.len() - 1].end,
+                    tokens: piece.to_vec(),
+                    fragment,
+                });
             }
-            out.push(Unit {
-                start: toks[0].start,
-                end: toks[toks.len() - 1].end,
-                tokens: toks,
-                fragment,
-            });
         }
     }
     out
@@ -187,7 +206,10 @@ mod tests {
     fn nothing_odd_breaks_it() {
         assert!(units("").is_empty());
         assert!(units("...\n\n  ;;; ").is_empty());
-        assert_eq!(units(&"word ".repeat(2000)).len(), 1);
+        // A wall of words with no sentence end is read in pieces.
+        let wall = units(&"word ".repeat(2000));
+        assert_eq!(wall.len(), 2000_usize.div_ceil(MAX_UNIT_WORDS));
+        assert!(wall.iter().all(|u| u.tokens.len() <= MAX_UNIT_WORDS));
         assert_eq!(units("🙂 fine. ünïcode ok").len(), 2);
     }
 }

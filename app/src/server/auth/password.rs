@@ -97,16 +97,21 @@ impl Slots {
         work: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, HashError> {
         let waiting = Waiter::join(self).ok_or(HashError::Busy)?;
-        let _permit = self
+        let permit = self
             .permits
             .clone()
             .acquire_owned()
             .await
             .map_err(|e| HashError::Failed(e.to_string()))?;
         drop(waiting);
-        tokio::task::spawn_blocking(work)
-            .await
-            .map_err(|e| HashError::Failed(format!("hashing thread: {e}")))
+        // The slot goes with the work: a client that hangs up drops this future, but the hash
+        // runs on, and its slot is only free again when the hash ends.
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            work()
+        })
+        .await
+        .map_err(|e| HashError::Failed(format!("hashing thread: {e}")))
     }
 }
 
@@ -263,5 +268,40 @@ mod tests {
             Some(false)
         );
         assert_eq!(slots.waiting.load(Ordering::SeqCst), 0);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_caller_that_hangs_up_keeps_its_slot_until_its_hash_ends() {
+        let slots = Arc::new(Slots::new(1, MAX_WAITING));
+        let (started_tx, started_rx) = std::sync::mpsc::channel::<()>();
+        let (finish_tx, finish_rx) = std::sync::mpsc::channel::<()>();
+        let first = {
+            let slots = slots.clone();
+            tokio::spawn(async move {
+                slots
+                    .run(move || {
+                        started_tx.send(()).unwrap();
+                        finish_rx.recv().ok();
+                    })
+                    .await
+            })
+        };
+        tokio::task::spawn_blocking(move || started_rx.recv().unwrap())
+            .await
+            .unwrap();
+        // The client disconnects: its request future is dropped while the hash still runs.
+        first.abort();
+        let _ = first.await;
+        let second = {
+            let slots = slots.clone();
+            tokio::spawn(async move { slots.run(|| "second").await })
+        };
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        assert!(
+            !second.is_finished(),
+            "the one slot is still taken by the running hash"
+        );
+        finish_tx.send(()).unwrap();
+        assert_eq!(second.await.unwrap().ok(), Some("second"));
     }
 }
