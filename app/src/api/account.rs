@@ -94,7 +94,13 @@ async fn check_own_password(
 }
 
 #[server]
-pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
+pub async fn sign_in(
+    email: String,
+    password: String,
+    /// where the person was going when they were asked to sign in (`/sign-in?next=...`)
+    #[server(default)]
+    next: String,
+) -> Result<(), AppError> {
     let who = asker(Action::Authenticate).await?;
     let client = client_address().await;
     limits::check(&who.state.pool, client, &email, now_millis())
@@ -118,7 +124,7 @@ pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
             limits::remember(&who.state.pool, client, &email, now_millis()).await?;
             session::start(&who.session, a.id, a.session_key).await?;
             tracing::info!(user_id = a.id, "signed in");
-            leptos_axum::redirect("/");
+            leptos_axum::redirect(crate::domain::account::safe_next(&next).unwrap_or("/"));
             Ok(())
         }
         _ => Err(refused()),
@@ -130,6 +136,9 @@ pub async fn register(
     email: String,
     display_name: String,
     password: String,
+    /// where the person was going, carried over from the sign-in page
+    #[server(default)]
+    next: String,
 ) -> Result<(), AppError> {
     let who = asker(Action::Authenticate).await?;
     if !who.state.settings.self_registration {
@@ -175,7 +184,7 @@ pub async fn register(
     limits::remember(&who.state.pool, client, email_v.as_str(), now_millis()).await?;
     session::start(&who.session, created.id, created.session_key).await?;
     tracing::info!(user_id = created.id, "registered");
-    leptos_axum::redirect("/");
+    leptos_axum::redirect(crate::domain::account::safe_next(&next).unwrap_or("/"));
     Ok(())
 }
 

@@ -39,6 +39,35 @@ pub fn ErrorView(error: AppError) -> impl IntoView {
     if error == AppError::NotFound {
         return view! { <NotFound/> }.into_any();
     }
+    if error == AppError::Unauthenticated {
+        // A signed-in page asked for while signed out: the sign-in page, then back here.
+        let location = leptos_router::hooks::use_location();
+        let (path, query) = (
+            location.pathname.get_untracked(),
+            location.search.get_untracked(),
+        );
+        let here = if query.is_empty() {
+            path
+        } else {
+            format!("{path}?{query}")
+        };
+        let target = match crate::domain::account::safe_next(&here) {
+            Some(path) => format!("/sign-in?next={}", crate::pages::auth::encode(path)),
+            None => "/sign-in".to_string(),
+        };
+        #[cfg(feature = "ssr")]
+        leptos_axum::redirect(&target);
+        set_status(303);
+        return view! {
+            <Title text="Please sign in"/>
+            <div class="wrap narrow">
+                <h1>"Please sign in"</h1>
+                <p role="alert" class="error-text">{error.to_string()}</p>
+                <p><a class="button" href=target>"Sign in"</a></p>
+            </div>
+        }
+        .into_any();
+    }
     set_status(error.status());
     let (title, next) = match error {
         AppError::Unauthenticated => ("Please sign in", Some(("/sign-in", "Sign in"))),

@@ -166,6 +166,23 @@ pub struct Team {
     pub members: Vec<TeamMember>,
 }
 
+/// Where to go after signing in (`/sign-in?next=...`): only a path of this site. Anything
+/// else (another site, `//host`, `/\\host`, a scheme, control characters, the sign-in pages
+/// themselves, a server function) gives None, and the caller goes home.
+pub fn safe_next(raw: &str) -> Option<&str> {
+    let ok = raw.len() <= 1024
+        && raw.starts_with('/')
+        && !raw.starts_with("//")
+        && !raw.contains('\\')
+        && !raw.chars().any(char::is_control)
+        && !["/sign-in", "/register", "/api/"].iter().any(|p| {
+            raw == *p
+                || raw.starts_with(&format!("{p}?"))
+                || (p.ends_with('/') && raw.starts_with(p))
+        });
+    ok.then_some(raw)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -218,5 +235,34 @@ mod tests {
             assert_eq!(Role::parse(r.key()), Ok(r));
         }
         assert!(Role::parse("root").is_err());
+    }
+
+    #[test]
+    fn only_paths_of_this_site_are_places_to_go_after_signing_in() {
+        for good in [
+            "/history",
+            "/practice/12?saved=1",
+            "/scenarios/gpu-pods-pending#answer-key",
+            "/",
+        ] {
+            assert_eq!(safe_next(good), Some(good), "{good}");
+        }
+        for bad in [
+            "",
+            "history",
+            "https://evil.example/",
+            "//evil.example/x",
+            "/\\evil.example",
+            "/\tevil",
+            "/x\ny",
+            "javascript:alert(1)",
+            "/sign-in",
+            "/sign-in?next=/sign-in",
+            "/register",
+            "/api/sign_out",
+        ] {
+            assert_eq!(safe_next(bad), None, "{bad:?}");
+        }
+        assert_eq!(safe_next(&format!("/{}", "a".repeat(2000))), None);
     }
 }
