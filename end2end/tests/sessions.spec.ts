@@ -81,9 +81,15 @@ test('a reveal on the console reaches the candidate screen, which shows nothing 
   if (!hydrated(info)) await candidate.page.reload();
   await expect(candidate.page.getByRole('heading', { level: 1 })).toContainText(/GPU|pods/i);
 
-  // Ending the session closes the join link.
+  // Ending the session closes the join link; a live screen says so and stops listening,
+  // without a failed request.
+  const screen = watch(candidate.page);
   await page.getByRole('button', { name: 'End the session' }).click();
   await expect(page.getByRole('heading', { name: /^Scorecard/ })).toBeVisible();
+  if (hydrated(info)) {
+    await expect(candidate.page.locator('#live-status')).toHaveText('This interview has ended. Thank you!');
+  }
+  await screen.expectClean();
   const ended = await candidate.page.goto(join);
   expect(ended?.status()).toBe(410);
   await expect(candidate.page.getByRole('heading', { level: 1 })).toHaveText('This has ended');

@@ -264,8 +264,8 @@ async fn listen(url: String, tx: broadcast::Sender<Change>) {
 }
 
 /// GET /join/{token}/events: a `revision` event now and after every change; when the session
-/// ends, an `ended` event, and the stream closes. 404 for an unknown token, 410 for an ended
-/// session, 429 when the session already has as many streams as it may, 503 when the instance
+/// ends, an `ended` event, and the stream closes. 404 for an unknown token; an ended session's
+/// stream is that one `ended` event; 429 when the session already has as many streams as it may, 503 when the instance
 /// has.
 pub async fn events(State(state): State<AppState>, Path(token): Path<String>) -> Response {
     // Listening before reading the current revision: a change between the two is then heard,
@@ -280,7 +280,14 @@ pub async fn events(State(state): State<AppState>, Path(token): Path<String>) ->
         }
     };
     if head.status() == crate::domain::session::SessionStatus::Ended {
-        return (StatusCode::GONE, "This session has ended.").into_response();
+        // A screen reconnecting after the end (it missed the last event, or the network
+        // dropped) hears the end as an event, not as a failed request: the browser's console
+        // stays quiet and the screen says the interview is over.
+        let ended = Event::default()
+            .event("ended")
+            .data(head.revision.to_string());
+        return Sse::new(tokio_stream::once(Ok::<_, std::convert::Infallible>(ended)))
+            .into_response();
     }
     let session = head.id;
     let opened = match state.live.open(session) {

@@ -246,7 +246,11 @@ fn the_candidate_screen_gets_the_prompt_and_revealed_questions_and_nothing_else(
             app.get(&format!("/join/{}", c.token)).await.status,
             StatusCode::GONE
         );
-        assert_eq!(events_status(&app, &c.token).await, StatusCode::GONE);
+        // A screen that reconnects after the end hears it as an event, not an error.
+        assert_eq!(events_status(&app, &c.token).await, StatusCode::OK);
+        let events = app.get(&format!("/join/{}/events", c.token)).await;
+        assert!(events.body.starts_with("event: ended\n"), "{}", events.body);
+        assert!(!events.body.contains("revision"), "{}", events.body);
         assert_eq!(events_status(&app, "0000").await, StatusCode::NOT_FOUND);
         // Ended: nothing more can be revealed.
         let late = app
