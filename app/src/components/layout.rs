@@ -15,16 +15,21 @@ pub fn SiteHeader() -> impl IntoView {
                     <span class="brand-mark" aria-hidden="true">"◆"</span>
                     " MLOps Interview Coach"
                 </a>
-                <nav aria-label="Main">
+                <nav aria-label="Main" class="main-nav">
                     <ul class="nav-list">
-                        <li><A href="/scenarios">"Scenarios"</A></li>
-                        <li><A href="/frameworks">"Frameworks"</A></li>
-                        <li><A href="/rubric">"Rubric"</A></li>
+                        {MAIN_LINKS
+                            .into_iter()
+                            .map(|(href, label)| view! { <li><A href=href>{label}</A></li> })
+                            .collect_view()}
                     </ul>
                 </nav>
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
-                        view! { <AccountMenu user=me.await.ok().flatten()/> }
+                        let user = me.await.ok().flatten();
+                        view! {
+                            <AccountMenu user=user.clone()/>
+                            <PhoneMenu user/>
+                        }
                     })}
                 </Suspense>
             </div>
@@ -32,39 +37,87 @@ pub fn SiteHeader() -> impl IntoView {
     }
 }
 
+/// The account's links: sign in and register, or the pages this role has and the account.
+fn account_links(user: Option<&CurrentUser>) -> Vec<(&'static str, String)> {
+    let Some(user) = user else {
+        return vec![
+            ("/sign-in", "Sign in".into()),
+            ("/register", "Register".into()),
+        ];
+    };
+    let mut links = vec![
+        ("/practice", "Practice".into()),
+        ("/history", "History".into()),
+    ];
+    if matches!(user.role, Role::Interviewer | Role::TeamLead | Role::Admin) {
+        links.push(("/sessions", "Sessions".into()));
+        links.push(("/calibration", "Calibration".into()));
+    }
+    if matches!(user.role, Role::TeamLead | Role::Admin) {
+        links.push(("/author", "Author".into()));
+    }
+    if user.role == Role::Admin {
+        links.push(("/admin", "Admin".into()));
+    }
+    links.push(("/account", user.display_name.clone()));
+    links
+}
+
+/// The pages every visitor has.
+const MAIN_LINKS: [(&str, &str); 3] = [
+    ("/scenarios", "Scenarios"),
+    ("/frameworks", "Frameworks"),
+    ("/rubric", "Rubric"),
+];
+
 /// Sign in / register, or who is signed in with their links and a sign-out button.
 #[component]
 fn AccountMenu(user: Option<CurrentUser>) -> impl IntoView {
+    let signed_in = user.is_some();
+    view! {
+        <ul class="nav-list account-menu" aria-label="Account">
+            {account_links(user.as_ref())
+                .into_iter()
+                .map(|(href, label)| view! { <li><A href=href>{label}</A></li> })
+                .collect_view()}
+            {signed_in.then(|| view! { <li><SignOutButton/></li> })}
+        </ul>
+    }
+}
+
+#[component]
+fn SignOutButton() -> impl IntoView {
     let sign_out = ServerAction::<SignOut>::new();
-    match user {
-        None => view! {
-            <ul class="nav-list account-menu" aria-label="Account">
-                <li><A href="/sign-in">"Sign in"</A></li>
-                <li><A href="/register">"Register"</A></li>
-            </ul>
-        }
-        .into_any(),
-        Some(user) => view! {
-            <ul class="nav-list account-menu" aria-label="Account">
-                <li><A href="/practice">"Practice"</A></li>
-                <li><A href="/history">"History"</A></li>
-                {matches!(user.role, Role::Interviewer | Role::TeamLead | Role::Admin)
-                    .then(|| view! {
-                        <li><A href="/sessions">"Sessions"</A></li>
-                        <li><A href="/calibration">"Calibration"</A></li>
-                    })}
-                {matches!(user.role, Role::TeamLead | Role::Admin)
-                    .then(|| view! { <li><A href="/author">"Author"</A></li> })}
-                {(user.role == Role::Admin).then(|| view! { <li><A href="/admin">"Admin"</A></li> })}
-                <li><A href="/account">{user.display_name}</A></li>
-                <li>
-                    <ActionForm action=sign_out>
-                        <button type="submit" class="link-button">"Sign out"</button>
-                    </ActionForm>
-                </li>
-            </ul>
-        }
-        .into_any(),
+    view! {
+        <ActionForm action=sign_out>
+            <button type="submit" class="link-button">"Sign out"</button>
+        </ActionForm>
+    }
+}
+
+/// On a phone the header is the brand and this one button: every link of both menus behind a
+/// disclosure that opens without JavaScript (`<details>`). Hidden on wider screens, where the
+/// two menus fit beside the brand.
+#[component]
+fn PhoneMenu(user: Option<CurrentUser>) -> impl IntoView {
+    let signed_in = user.is_some();
+    view! {
+        <details class="phone-menu">
+            <summary>"Menu"</summary>
+            <nav aria-label="Site menu">
+                <ul>
+                    {MAIN_LINKS
+                        .into_iter()
+                        .map(|(href, label)| view! { <li><A href=href>{label}</A></li> })
+                        .collect_view()}
+                    {account_links(user.as_ref())
+                        .into_iter()
+                        .map(|(href, label)| view! { <li><A href=href>{label}</A></li> })
+                        .collect_view()}
+                    {signed_in.then(|| view! { <li><SignOutButton/></li> })}
+                </ul>
+            </nav>
+        </details>
     }
 }
 

@@ -259,6 +259,17 @@ fn ConsoleView(c: Console) -> impl IntoView {
                 </ol>
             </nav>
 
+            // On a phone the console is one long column: this bar is fixed to the bottom of the
+            // screen, within a thumb's reach, and jumps to each part (plain links: no script).
+            <nav aria-label="Parts of the console" class="console-switcher">
+                <ul>
+                    <li><a href="#prompt-heading">"Prompt"</a></li>
+                    <li><a href="#checklist">"Key points"</a></li>
+                    <li><a href="#follow-ups">"Follow-ups"</a></li>
+                    {conducting.then(|| view! { <li><a href="#session-notes">"Notes"</a></li> })}
+                    <li><a href="#scorecard">"Scorecard"</a></li>
+                </ul>
+            </nav>
             <div class="console-grid">
                 <div>
                     <section class="prompt" aria-labelledby="prompt-heading">
