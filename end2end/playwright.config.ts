@@ -12,6 +12,20 @@ const BASE_URL = `http://127.0.0.1:${PORT}`;
 // Every run serves a fresh database in a new temporary folder. (Worker processes load this file
 // too and make folders of their own, which stay empty: only the main process starts the server.)
 const dataDir = mkdtempSync(join(tmpdir(), 'coach-e2e-'));
+const demoDir = mkdtempSync(join(tmpdir(), 'coach-e2e-demo-'));
+const DEMO_PORT = Number(process.env.E2E_DEMO_PORT ?? 3918);
+
+function serverEnv(port: number, dir: string) {
+  return {
+    COACH_ADDR: `127.0.0.1:${port}`,
+    COACH_DATABASE_URL: `sqlite://${dir}/coach.db`,
+    COACH_CONTENT_DIR: 'content',
+    COACH_LOG: 'warn',
+    LEPTOS_SITE_ROOT: 'target/site',
+    LEPTOS_SITE_PKG_DIR: 'pkg',
+    LEPTOS_OUTPUT_NAME: 'coach',
+  };
+}
 
 export default defineConfig({
   testDir: './tests',
@@ -22,25 +36,31 @@ export default defineConfig({
   retries: 0,
   forbidOnly: !!process.env.CI,
   reporter: [['list'], ['./summary-reporter.ts']],
-  webServer: {
-    // The release build that `make test` has just made; Playwright stops it when the run ends.
-    command: './target/release/coach serve --demo',
-    cwd: '..',
-    url: `${BASE_URL}/`,
-    reuseExistingServer: false,
-    timeout: 60_000,
-    stdout: 'ignore',
-    stderr: 'pipe',
-    env: {
-      COACH_ADDR: `127.0.0.1:${PORT}`,
-      COACH_DATABASE_URL: `sqlite://${dataDir}/coach.db`,
-      COACH_CONTENT_DIR: 'content',
-      COACH_LOG: 'warn',
-      LEPTOS_SITE_ROOT: 'target/site',
-      LEPTOS_SITE_PKG_DIR: 'pkg',
-      LEPTOS_OUTPUT_NAME: 'coach',
+  webServer: [
+    {
+      // The release build that `make test` has just made; Playwright stops it when the run
+      // ends. The demo accounts and team only: what the tests create is all there is.
+      command: './target/release/coach serve --demo-accounts',
+      cwd: '..',
+      url: `${BASE_URL}/`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+      env: serverEnv(PORT, dataDir),
     },
-  },
+    {
+      // The lived-in demo of `make run` (`--demo`), on a database of its own: tests/demo.spec.ts.
+      command: './target/release/coach serve --demo',
+      cwd: '..',
+      url: `http://127.0.0.1:${DEMO_PORT}/`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+      env: serverEnv(DEMO_PORT, demoDir),
+    },
+  ],
   use: {
     baseURL: BASE_URL,
     headless: true,

@@ -13,7 +13,7 @@ export const PORT_A = Number(process.env.E2E_PORT_A ?? 3931);
 export const PORT_B = Number(process.env.E2E_PORT_B ?? 3932);
 
 const instance = (port: number) => ({
-  command: './target/release/coach serve --demo',
+  command: './target/release/coach serve --demo-accounts',
   cwd: '..',
   url: `http://127.0.0.1:${port}/readyz`,
   reuseExistingServer: false,

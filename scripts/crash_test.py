@@ -50,7 +50,7 @@ class Server:
             COACH_LOG="error",
             LEPTOS_SITE_ROOT=os.path.join(ROOT, "target", "site"),
         )
-        self.proc = subprocess.Popen([BIN, "serve", "--demo"], env=env, cwd=ROOT,
+        self.proc = subprocess.Popen([BIN, "serve", "--demo-accounts"], env=env, cwd=ROOT,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.time() + 30
         while time.time() < deadline:

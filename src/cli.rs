@@ -38,7 +38,7 @@ Settings (environment variables, with their defaults):
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
-    /// With no command: serve, creating the demo accounts on an empty database
+    /// With no command: serve, creating the demo team and its history on an empty database
     #[arg(long)]
     pub demo: bool,
 }
@@ -48,9 +48,12 @@ pub enum Command {
     /// Serve the app (the default command)
     #[command(after_help = SETTINGS)]
     Serve {
-        /// On an empty database, create the demo accounts first
-        #[arg(long)]
+        /// On an empty database, create the demo team and ten weeks of its use of the app
+        #[arg(long, conflicts_with = "demo_accounts")]
         demo: bool,
+        /// On an empty database, create the demo accounts and team only (a clean slate)
+        #[arg(long)]
+        demo_accounts: bool,
     },
     /// Validate the content files (format and library lint), touching nothing
     CheckContent {

@@ -14,8 +14,22 @@ async fn main() -> std::process::ExitCode {
     use std::process::ExitCode;
     // Unknown or missing arguments: clap prints what is wrong and the usage, and exits with 2.
     let cli = Cli::parse();
-    let result = match cli.command.unwrap_or(Command::Serve { demo: cli.demo }) {
-        Command::Serve { demo } => serve(demo).await,
+    let default = Command::Serve {
+        demo: cli.demo,
+        demo_accounts: false,
+    };
+    let result = match cli.command.unwrap_or(default) {
+        Command::Serve {
+            demo,
+            demo_accounts,
+        } => {
+            serve(match (demo, demo_accounts) {
+                (true, _) => Demo::History,
+                (false, true) => Demo::Accounts,
+                (false, false) => Demo::Off,
+            })
+            .await
+        }
         Command::CheckContent { dir } => check_content(dir.as_deref()),
         Command::CheckAnswer { scenario, content } => {
             return check_answer(&scenario, content.as_deref())
@@ -359,8 +373,17 @@ fn init_logging(settings: &app::server::settings::Settings) -> Result<(), BoxErr
 #[cfg(feature = "ssr")]
 const DRAIN: std::time::Duration = std::time::Duration::from_secs(10);
 
+/// What `serve` creates on an empty database.
 #[cfg(feature = "ssr")]
-async fn serve(demo: bool) -> Result<(), BoxError> {
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Demo {
+    Off,
+    Accounts,
+    History,
+}
+
+#[cfg(feature = "ssr")]
+async fn serve(demo: Demo) -> Result<(), BoxError> {
     use app::server::{content, db, demo, http, now_millis, settings::Settings, state::AppState};
     use std::net::SocketAddr;
 
@@ -378,13 +401,23 @@ async fn serve(demo: bool) -> Result<(), BoxError> {
         settings.content_dir.display()
     );
 
-    if demo && demo::seed_if_empty(&pool, now_millis()).await? {
+    let seeded = demo != Demo::Off && demo::seed_if_empty(&pool, now_millis()).await?;
+    if seeded {
         tracing::info!("demo accounts created (password: {})", demo::DEMO_PASSWORD);
     }
 
     let addr = settings.addr;
     let grace_seconds = settings.shutdown_grace_seconds;
     let state = AppState::new(leptos_options, pool.clone(), settings);
+    if seeded && demo == Demo::History {
+        let began = std::time::Instant::now();
+        let made = demo::live_in(&state, now_millis()).await?;
+        tracing::info!(
+            ?made,
+            "demo history made in {} ms",
+            began.elapsed().as_millis()
+        );
+    }
     let draining = state.draining.clone();
     let listener = tokio::net::TcpListener::bind(addr)
         .await

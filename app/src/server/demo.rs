@@ -1,9 +1,15 @@
 //! The demo data `make run` asks for (`coach serve --demo`): on an empty database only, one
-//! account per role and a team, so a newcomer can try everything. Never on by default.
+//! account per role and a team, then ten weeks of that team's use of the app (`history`), so a
+//! newcomer sees practice trends, mock interviews and calibration statistics at work. Never on
+//! by default. (`--demo-accounts`: the accounts and team alone, for tests that need a clean
+//! slate.)
+mod history;
+
 use super::auth::password;
 use super::db::{self, teams, users};
 use crate::domain::account::Role;
 use crate::server::db::Pool;
+pub use history::Made;
 
 /// The password of every demo account (the README lists them).
 pub const DEMO_PASSWORD: &str = "practise-mlops";
@@ -24,6 +30,47 @@ pub const DEMO_ACCOUNTS: [(&str, &str, Role); 6] = [
     ("candidate1@demo.example", "Cam Candidate", Role::Candidate),
     ("candidate2@demo.example", "Cleo Candidate", Role::Candidate),
 ];
+
+/// The demo team's fourth rater, added with the history (calibration needs four).
+pub const FOURTH_RATER: (&str, &str, Role) = (
+    "interviewer3@demo.example",
+    "Ines Interviewer",
+    Role::Interviewer,
+);
+
+/// The demo team's id.
+async fn team_id(pool: &Pool) -> Result<i64, String> {
+    teams::list(pool)
+        .await
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .find(|t| t.name == "Demo hiring team")
+        .map(|t| t.id)
+        .ok_or_else(|| "demo history: the demo team is missing".to_string())
+}
+
+/// After [`seed_if_empty`] made the accounts: the fourth rater, then ten weeks of the team's
+/// use of the app, through its own server functions (see `history.rs`). Deterministic.
+pub async fn live_in(
+    state: &crate::server::state::AppState,
+    now: i64,
+) -> Result<Made, Box<dyn std::error::Error + Send + Sync>> {
+    let pool = &state.pool;
+    let hash = password::hash(DEMO_PASSWORD.to_string()).await?;
+    let (email, name, role) = FOURTH_RATER;
+    let user = users::NewUser {
+        email,
+        display_name: name,
+        password_hash: &hash,
+        role,
+    };
+    let team = team_id(pool).await?;
+    let mut tx = db::begin_write(pool).await?;
+    let id = users::create(&mut tx, &user, now).await?.id;
+    teams::put_member(&mut *tx, team, id, false, now).await?;
+    db::commit(tx).await?;
+    Ok(history::make(state, now).await?)
+}
 
 /// Create the demo accounts and team if no account exists yet. Returns whether it did. One
 /// write transaction: instances started together with `--demo` seed once between them.

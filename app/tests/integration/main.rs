@@ -10,6 +10,7 @@ mod calibration;
 mod content_format;
 mod content_sync;
 mod copy;
+mod demo;
 mod http;
 mod instances;
 mod operations;

@@ -4,7 +4,7 @@ use super::store::DbStore;
 use crate::domain::account::CurrentUser;
 use crate::domain::error::AppError;
 use crate::server::db::Pool;
-use crate::server::{db::users, now_millis};
+use crate::server::{db::users, wall_clock_millis};
 use serde::{Deserialize, Serialize};
 use tower_sessions::cookie::{time::Duration, SameSite};
 use tower_sessions::{Expiry, Session, SessionManagerLayer};
@@ -67,7 +67,7 @@ pub async fn current_user(session: &Session, pool: &Pool) -> Result<Option<Curre
         }
     };
     let user = match signed_in {
-        Some(s) if now_millis() - s.at <= ABSOLUTE_TIMEOUT_MS => {
+        Some(s) if wall_clock_millis() - s.at <= ABSOLUTE_TIMEOUT_MS => {
             users::for_session(pool, s.user_id, &s.key).await?
         }
         _ => None,
@@ -87,7 +87,7 @@ pub async fn start(session: &Session, user_id: i64, key: String) -> Result<(), A
             SignedIn {
                 user_id,
                 key,
-                at: now_millis(),
+                at: wall_clock_millis(),
             },
         )
         .await
