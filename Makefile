@@ -16,7 +16,7 @@ COACH_ADDR ?= 127.0.0.1:3000
 COACH_DATABASE_URL ?= sqlite://data/coach.db
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test build tools node-deps chromium postgres check-content eval bench bench-tools crash-test clean
+.PHONY: run test build tools node-deps chromium postgres check-content eval bench bench-tools crash-test screenshots clean
 
 ## run: set up, build (release), and serve on http://$(COACH_ADDR) with ./data/coach.db
 run: build
@@ -73,6 +73,10 @@ bench-tools:
 		|| { $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends brotli nginx default-jre-headless; }
 	@oha --version 2>/dev/null | grep -qF "$(OHA_VERSION)" \
 		|| cargo install --locked oha --version $(OHA_VERSION)
+
+## screenshots: the phone screenshots in docs/screenshots/ (390 px, the lived-in demo), remade
+screenshots: build chromium
+	cd end2end && node screenshots.mjs
 
 ## crash-test: the long run: 200 rounds of kill -9 under a write load, nothing acknowledged lost
 crash-test: build

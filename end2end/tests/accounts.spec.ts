@@ -75,7 +75,7 @@ test('a wrong password is refused, the right one signs in, and signing out signs
   await expect(accountMenu(page).getByRole('link', { name: 'Sign in' })).toBeVisible();
   // A signed-in page while signed out: the sign-in page, then back where the person was going.
   await page.goto('/history?topic=serving');
-  await expect(page).toHaveURL(/\/sign-in\?next=%2Fhistory%3Ftopic%3Dserving$/);
+  await expect(page).toHaveURL(/\/sign-in\?next=\/history%3Ftopic%3Dserving$/);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Sign in');
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill('the right passphrase');
@@ -117,7 +117,7 @@ test('an admin creates a team and adds a member', async ({ page, browser }, info
 test('a candidate is refused the admin pages and sees no admin link', async ({ page, browser }, info) => {
   const w = watch(page, [401, 403]);
   await page.goto('/admin');
-  await expect(page).toHaveURL(/\/sign-in\?next=%2Fadmin$/);
+  await expect(page).toHaveURL(/\/sign-in\?next=\/admin$/);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Sign in');
 
   await signIn(page, CANDIDATE);
