@@ -31,7 +31,8 @@ test('the candidate sees ten weeks of practice: trends, a review due, interviewe
   await page.goto('/history');
   await expect(page.locator('#score-trends svg').first()).toBeVisible();
   await expect(page.getByText(/more attempts? to see your trend/)).toHaveCount(0);
-  expect(await page.locator('table tbody tr').count()).toBeGreaterThanOrEqual(25);
+  const attempts = page.locator('section[aria-labelledby="attempts-heading"] table tbody tr');
+  expect(await attempts.count()).toBeGreaterThanOrEqual(25);
   await page.goto('/practice');
   await expect(page.locator('.due-list li').first()).toBeVisible();
   await w.expectClean();
@@ -64,7 +65,7 @@ test('the interviewer has finished mock interviews and an exercise still to scor
   await expect(page.locator('tr', { hasText: 'Calibration 7' })).toBeVisible();
   await signIn(page, 'interviewer1@demo.example');
   await page.goto('/sessions');
-  expect(await page.locator('table tbody tr').count()).toBeGreaterThanOrEqual(5);
+  expect(await page.locator('section[aria-labelledby="list-heading"] table tbody tr').count()).toBeGreaterThanOrEqual(5);
   await w.expectClean();
 });
 

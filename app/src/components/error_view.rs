@@ -46,10 +46,17 @@ pub fn ErrorView(error: AppError) -> impl IntoView {
             location.pathname.get_untracked(),
             location.search.get_untracked(),
         );
+        // A no-JavaScript form's error travels in `__err` / `__path`: not worth coming back to.
+        let query: Vec<&str> = query
+            .split('&')
+            .filter(|pair| {
+                !pair.is_empty() && !pair.starts_with("__err=") && !pair.starts_with("__path=")
+            })
+            .collect();
         let here = if query.is_empty() {
             path
         } else {
-            format!("{path}?{query}")
+            format!("{path}?{}", query.join("&"))
         };
         let target = match crate::domain::account::safe_next(&here) {
             Some(path) => format!("/sign-in?next={}", crate::pages::auth::encode(path)),

@@ -170,16 +170,24 @@ pub struct Team {
 /// else (another site, `//host`, `/\\host`, a scheme, control characters, the sign-in pages
 /// themselves, a server function) gives None, and the caller goes home.
 pub fn safe_next(raw: &str) -> Option<&str> {
+    let path = raw.split(['?', '#']).next().unwrap_or_default();
+    // No dot segments ("/./api", "/x/../sign-in") and nothing percent-encoded in the path:
+    // the path is what it says.
+    let dotted = path
+        .split('/')
+        .any(|segment| segment == "." || segment == ".." || segment.contains('%'));
+    let first = path
+        .trim_start_matches('/')
+        .split('/')
+        .next()
+        .unwrap_or_default();
     let ok = raw.len() <= 1024
         && raw.starts_with('/')
         && !raw.starts_with("//")
         && !raw.contains('\\')
         && !raw.chars().any(char::is_control)
-        && !["/sign-in", "/register", "/api/"].iter().any(|p| {
-            raw == *p
-                || raw.starts_with(&format!("{p}?"))
-                || (p.ends_with('/') && raw.starts_with(p))
-        });
+        && !dotted
+        && !["sign-in", "register", "api"].contains(&first);
     ok.then_some(raw)
 }
 
@@ -260,6 +268,10 @@ mod tests {
             "/sign-in?next=/sign-in",
             "/register",
             "/api/sign_out",
+            "/./api/sign_out",
+            "/x/../sign-in",
+            "/sign-in/",
+            "/%2F%2Fevil.example",
         ] {
             assert_eq!(safe_next(bad), None, "{bad:?}");
         }

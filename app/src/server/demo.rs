@@ -69,7 +69,12 @@ pub async fn live_in(
     let id = users::create(&mut tx, &user, now).await?.id;
     teams::put_member(&mut *tx, team, id, false, now).await?;
     db::commit(tx).await?;
-    Ok(history::make(state, now).await?)
+    // Quietly: the ~270 requests would otherwise fill a newcomer's terminal with request
+    // logs before "listening on" (the caller logs one line with what was made).
+    use tracing::instrument::WithSubscriber;
+    Ok(history::make(state, now)
+        .with_subscriber(tracing::subscriber::NoSubscriber::default())
+        .await?)
 }
 
 /// Create the demo accounts and team if no account exists yet. Returns whether it did. One

@@ -283,8 +283,10 @@ pub async fn events(State(state): State<AppState>, Path(token): Path<String>) ->
         // A screen reconnecting after the end (it missed the last event, or the network
         // dropped) hears the end as an event, not as a failed request: the browser's console
         // stays quiet and the screen says the interview is over.
+        // A day before trying again, for a client that does not close on `ended`.
         let ended = Event::default()
             .event("ended")
+            .retry(Duration::from_secs(86_400))
             .data(head.revision.to_string());
         return Sse::new(tokio_stream::once(Ok::<_, std::convert::Infallible>(ended)))
             .into_response();
@@ -338,7 +340,10 @@ pub async fn events(State(state): State<AppState>, Path(token): Path<String>) ->
     // it whether anything changed meanwhile. "Look again" (-1) carries no id.
     let stream = until_end.map(|c| {
         let event = if c.ended {
-            Event::default().event("ended").data(c.revision.to_string())
+            Event::default()
+                .event("ended")
+                .retry(Duration::from_secs(86_400))
+                .data(c.revision.to_string())
         } else {
             Event::default()
                 .event("revision")

@@ -30,7 +30,7 @@ fn encode(record: &Record) -> session_store::Result<Vec<u8>> {
 }
 
 fn now_seconds() -> i64 {
-    crate::server::now_millis() / 1000
+    crate::server::wall_clock_millis() / 1000
 }
 
 #[async_trait]

@@ -244,7 +244,8 @@ pub async fn make(state: &AppState, now: i64) -> Result<Made, String> {
     let client = Client {
         router: crate::server::http::router(state.clone()),
     };
-    let start = now - WEEKS * 7 * DAY;
+    // Midnight (UTC) ten weeks ago: the times of day below are what they say.
+    let start = (now - WEEKS * 7 * DAY) / DAY * DAY;
     let mut dice = Dice(0x00C0_FFEE);
     let mut made = Made::default();
 
@@ -257,7 +258,6 @@ pub async fn make(state: &AppState, now: i64) -> Result<Made, String> {
     };
     let cam_id = id_of("candidate1@demo.example").await?;
     let cam = client.sign_in("candidate1@demo.example", start).await?;
-    let cleo = client.sign_in("candidate2@demo.example", start).await?;
     let ira = client.sign_in("interviewer1@demo.example", start).await?;
     let ivo = client.sign_in("interviewer2@demo.example", start).await?;
     let ines = client.sign_in("interviewer3@demo.example", start).await?;
@@ -294,7 +294,7 @@ pub async fn make(state: &AppState, now: i64) -> Result<Made, String> {
     let n = plan.len() as i64;
     for (i, drill) in plan.iter().enumerate() {
         let i = i as i64;
-        // Spread over the ten weeks, the latest two days ago; mornings and evenings.
+        // Spread over the ten weeks, at 8:00, 13:00 or 18:00 (UTC).
         let began = start + i * (WEEKS * 7 * DAY - 2 * DAY) / n + (8 + (i % 3) * 5) * HOUR;
         let progress = i as f64 / (n - 1).max(1) as f64;
         let reply = client
@@ -745,7 +745,6 @@ pub async fn make(state: &AppState, now: i64) -> Result<Made, String> {
             start + 27 * DAY,
         )
         .await?;
-    drop(cleo);
     Ok(made)
 }
 
