@@ -430,6 +430,7 @@ async fn serve(demo: Demo) -> Result<(), BoxError> {
             ),
         }
     }
+    state.page_cache.sweep_stale_pages();
     let draining = state.draining.clone();
     let listener = tokio::net::TcpListener::bind(addr)
         .await

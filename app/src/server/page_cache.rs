@@ -42,6 +42,27 @@ pub struct PageCache {
     pages: RwLock<HashMap<String, Arc<Cached>>>,
 }
 
+impl PageCache {
+    /// Drop the stale pages once a minute for as long as the cache is in use, so a burst of
+    /// searches does not keep its pages in memory while the server idles (issue 19).
+    pub fn sweep_stale_pages(self: &Arc<Self>) {
+        let cache = Arc::downgrade(self);
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(FRESH_FOR);
+            every.tick().await;
+            loop {
+                every.tick().await;
+                let Some(cache) = cache.upgrade() else { return };
+                let swept = cache.pages.write().map(|mut pages| {
+                    pages.retain(|_, p| p.at.elapsed() < FRESH_FOR);
+                    pages.shrink_to_fit();
+                });
+                drop(swept);
+            }
+        });
+    }
+}
+
 /// Is this a request for a public page, from someone not signed in.
 fn cacheable(req: &Request) -> Option<String> {
     if req.method() != Method::GET {
