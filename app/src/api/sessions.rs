@@ -327,34 +327,46 @@ pub async fn session_console(id: i64) -> Result<Console, AppError> {
         .or(items.first())
         .ok_or_else(|| AppError::internal(format!("session {id} has no scenarios")))?
         .clone();
-    let detail = db::scenarios::get_version(pool, item.version_id)
-        .await?
-        .ok_or_else(|| AppError::internal("session scenario version missing"))?;
+    // Everything below depends only on the item: read it side by side on the pool's
+    // connections, with the assessor's reading of the notes on a blocking thread meanwhile.
+    let notes = (!shadow && !head.notes_md.trim().is_empty()).then(|| head.notes_md.clone());
+    let (detail, note_readings, attempt, marks, revealed, rubric, cards) = tokio::try_join!(
+        async {
+            db::scenarios::get_version(pool, item.version_id)
+                .await?
+                .ok_or_else(|| AppError::internal("session scenario version missing"))
+        },
+        // The assessor reads the interviewer's notes (never a shadow's view: they have none)
+        // as a suggestion beside the checklist.
+        async {
+            let Some(notes) = notes else {
+                return Ok::<Vec<(String, Mark)>, AppError>(Vec::new());
+            };
+            let (prompt, key_points) = db::assessments::inputs(pool, item.version_id)
+                .await?
+                .unwrap_or_default();
+            Ok(crate::server::practice::assess(notes, prompt, key_points)
+                .await?
+                .into_iter()
+                .filter(|f| f.mark != Mark::Missed)
+                .map(|f| (f.key, f.mark))
+                .collect())
+        },
+        async {
+            db::practice::core(pool, item.attempt_id)
+                .await?
+                .ok_or_else(|| AppError::internal("session attempt missing"))
+        },
+        async { Ok::<_, AppError>(store::marks(pool, item.id).await?) },
+        async { Ok::<_, AppError>(store::reveals(pool, item.id).await?) },
+        async {
+            db::rubric::current(pool)
+                .await?
+                .ok_or_else(|| AppError::internal("no rubric loaded"))
+        },
+        async { Ok::<_, AppError>(store::interviewer_cards(pool, item.attempt_id).await?) },
+    )?;
     let not_applicable = detail.not_applicable.clone();
-    // The assessor reads the interviewer's notes (never a shadow's view: they have none) as a
-    // suggestion beside the checklist.
-    let note_readings: Vec<(String, Mark)> = if shadow || head.notes_md.trim().is_empty() {
-        Vec::new()
-    } else {
-        let (prompt, key_points) = db::assessments::inputs(pool, item.version_id)
-            .await?
-            .unwrap_or_default();
-        crate::server::practice::assess(head.notes_md.clone(), prompt, key_points)
-            .await?
-            .into_iter()
-            .filter(|f| f.mark != Mark::Missed)
-            .map(|f| (f.key, f.mark))
-            .collect()
-    };
-    let attempt = db::practice::core(pool, item.attempt_id)
-        .await?
-        .ok_or_else(|| AppError::internal("session attempt missing"))?;
-    let marks = store::marks(pool, item.id).await?;
-    let revealed = store::reveals(pool, item.id).await?;
-    let rubric = db::rubric::current(pool)
-        .await?
-        .ok_or_else(|| AppError::internal("no rubric loaded"))?;
-    let cards = store::interviewer_cards(pool, item.attempt_id).await?;
     let i_have_scored = cards.iter().any(|c| c.scorer_id == Some(me));
     let originals = cards.iter().filter(|c| c.amends_id.is_none()).count() as i64;
     let scorecards = cards

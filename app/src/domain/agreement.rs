@@ -23,17 +23,28 @@ pub fn krippendorff_alpha(units: &[Vec<Option<f64>>], level: Level) -> Option<f6
     let mut values: Vec<f64> = pairable.iter().flatten().copied().collect();
     values.sort_by(f64::total_cmp);
     values.dedup();
-    let index = |v: f64| values.iter().position(|x| *x == v).unwrap_or(0);
+    let index = |v: f64| values.partition_point(|x| x.total_cmp(&v).is_lt());
     let k = values.len();
     // Coincidence matrix o[c][k]: each ordered pair of values within a unit, weighted 1/(m-1).
+    // From each unit's count of every value: a unit with n_c c's and n_d d's has n_c * n_d
+    // ordered (c, d) pairs, and n_c * (n_c - 1) ordered pairs of two different c's (linear in
+    // the unit's raters, not quadratic: the team dashboard sums hundreds of units).
     let mut o = vec![vec![0.0_f64; k]; k];
+    let mut counts = vec![0.0_f64; k];
     for unit in &pairable {
+        counts.iter_mut().for_each(|c| *c = 0.0);
+        for v in unit {
+            counts[index(*v)] += 1.0;
+        }
         let m = unit.len() as f64;
-        for (i, a) in unit.iter().enumerate() {
-            for (j, b) in unit.iter().enumerate() {
-                if i != j {
-                    o[index(*a)][index(*b)] += 1.0 / (m - 1.0);
-                }
+        for c in (0..k).filter(|&c| counts[c] > 0.0) {
+            for d in (0..k).filter(|&d| counts[d] > 0.0) {
+                let pairs = if c == d {
+                    counts[c] * (counts[c] - 1.0)
+                } else {
+                    counts[c] * counts[d]
+                };
+                o[c][d] += pairs / (m - 1.0);
             }
         }
     }
@@ -164,36 +175,57 @@ pub fn icc(table: &[Vec<Option<f64>>]) -> Icc {
 /// raters, at least two of each) is kept. None when no such block exists.
 pub fn complete_block(table: &[Vec<Option<f64>>]) -> Option<(Vec<usize>, Vec<usize>)> {
     let width = table.iter().map(Vec::len).max().unwrap_or(0);
-    let rated = |r: &Vec<Option<f64>>, c: usize| r.get(c).copied().flatten().is_some();
+    // Each unit's raters as a bit set, so "did every one of these raters score this unit" is a
+    // few word operations (the team dashboard asks it for hundreds of units, tens of raters).
+    let words = width.div_ceil(64).max(1);
+    let set_of = |cols: &[usize]| {
+        let mut set = vec![0_u64; words];
+        for &c in cols {
+            set[c / 64] |= 1 << (c % 64);
+        }
+        set
+    };
+    let rated: Vec<Vec<u64>> = table
+        .iter()
+        .map(|r| {
+            let cols: Vec<usize> = (0..r.len()).filter(|&c| r[c].is_some()).collect();
+            set_of(&cols)
+        })
+        .collect();
+    let covers = |row: &[u64], set: &[u64]| row.iter().zip(set).all(|(r, s)| r & s == *s);
+    let count_for = |set: &[u64]| rated.iter().filter(|r| covers(r, set)).count();
     let rows_for = |cols: &[usize]| -> Vec<usize> {
-        table
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| cols.iter().all(|&c| rated(r, c)))
-            .map(|(i, _)| i)
+        let set = set_of(cols);
+        (0..rated.len())
+            .filter(|&i| covers(&rated[i], &set))
             .collect()
     };
-    let ratings_of = |c: usize| table.iter().filter(|r| rated(r, c)).count();
+    let ratings_of = |c: usize| {
+        rated
+            .iter()
+            .filter(|r| r[c / 64] & (1 << (c % 64)) != 0)
+            .count()
+    };
     // A rater with fewer than two ratings can never be in a block: leave them out first, so
     // they do not steer the greedy steps below.
     let mut cols: Vec<usize> = (0..width).filter(|&c| ratings_of(c) >= 2).collect();
-    let mut best: Option<(usize, Vec<usize>, Vec<usize>)> = None;
+    let mut best: Option<(usize, Vec<usize>)> = None;
     // Every pair of raters as well: the greedy path can drop a rater that only a pair shares
     // units with, and pairs are few (a team has tens of raters).
     for (i, &a) in cols.iter().enumerate() {
         for &b in &cols[i + 1..] {
-            let rows = rows_for(&[a, b]);
-            let size = rows.len() * 2;
-            if rows.len() >= 2 && best.as_ref().is_none_or(|x| size > x.0) {
-                best = Some((size, rows, vec![a, b]));
+            let units = count_for(&set_of(&[a, b]));
+            let size = units * 2;
+            if units >= 2 && best.as_ref().is_none_or(|x| size > x.0) {
+                best = Some((size, vec![a, b]));
             }
         }
     }
     while cols.len() >= 2 {
-        let rows = rows_for(&cols);
-        let size = rows.len() * cols.len();
-        if rows.len() >= 2 && best.as_ref().is_none_or(|b| size > b.0) {
-            best = Some((size, rows, cols.clone()));
+        let units = count_for(&set_of(&cols));
+        let size = units * cols.len();
+        if units >= 2 && best.as_ref().is_none_or(|b| size > b.0) {
+            best = Some((size, cols.clone()));
         }
         // Leave out the rater whose absence completes the most units; on a tie, the one with
         // the fewest ratings, then the last.
@@ -202,7 +234,7 @@ pub fn complete_block(table: &[Vec<Option<f64>>]) -> Option<(Vec<usize>, Vec<usi
                 let mut without = cols.clone();
                 without.remove(i);
                 (
-                    rows_for(&without).len(),
+                    count_for(&set_of(&without)),
                     std::cmp::Reverse(ratings_of(cols[i])),
                     i,
                 )
@@ -210,7 +242,7 @@ pub fn complete_block(table: &[Vec<Option<f64>>]) -> Option<(Vec<usize>, Vec<usi
             .unwrap_or(0);
         cols.remove(drop);
     }
-    best.map(|(_, rows, cols)| (rows, cols))
+    best.map(|(_, cols)| (rows_for(&cols), cols))
 }
 
 /// The median of some values; None for none.

@@ -14,7 +14,37 @@ use std::collections::HashMap;
 const RECENT_FOR_WEAKEST: usize = 10;
 
 pub async fn dashboard(pool: &Pool, user_id: i64, now: i64) -> Result<Dashboard, AppError> {
-    let scenarios = store::schedulable(pool, user_id).await?;
+    // Independent reads, side by side on the pool's connections (as the history page's).
+    let everything = HistoryFilter::default();
+    let (scenarios, progress, rubric, scores, in_progress, recent, attempted) = tokio::try_join!(
+        async {
+            store::schedulable(pool, user_id)
+                .await
+                .map_err(AppError::from)
+        },
+        progress(pool, user_id),
+        async { db::rubric::current(pool).await.map_err(AppError::from) },
+        async {
+            history::self_scores(pool, user_id)
+                .await
+                .map_err(AppError::from)
+        },
+        async {
+            history::rows(pool, user_id, &everything, Some(true), 20)
+                .await
+                .map_err(AppError::from)
+        },
+        async {
+            history::rows(pool, user_id, &everything, Some(false), 5)
+                .await
+                .map_err(AppError::from)
+        },
+        async {
+            history::attempted_count(pool, user_id)
+                .await
+                .map_err(AppError::from)
+        },
+    )?;
     let mut due: Vec<DueScenario> = scenarios
         .iter()
         .filter_map(|s| {
@@ -26,21 +56,15 @@ pub async fn dashboard(pool: &Pool, user_id: i64, now: i64) -> Result<Dashboard,
         })
         .collect();
     due.sort_by_key(|d| d.due_at);
-    let progress = progress(pool, user_id).await?;
     let next = pick_next(&scenarios, &progress, now);
-    let rubric = db::rubric::current(pool).await?;
-    let scores = history::self_scores(pool, user_id).await?;
     let weakest = weakest(&scores, rubric.as_ref().map(|r| r.dimensions.as_slice()));
-    let in_progress =
-        history::rows(pool, user_id, &HistoryFilter::default(), Some(true), 20).await?;
-    let recent = history::rows(pool, user_id, &HistoryFilter::default(), Some(false), 5).await?;
     Ok(Dashboard {
         now,
         due,
         next,
         in_progress,
         weakest,
-        attempted: history::attempted_count(pool, user_id).await?,
+        attempted,
         total: scenarios.len() as i64,
         recent,
     })
@@ -140,14 +164,15 @@ fn weakest(
 }
 
 async fn progress(pool: &Pool, user_id: i64) -> Result<Vec<TopicProgress>, AppError> {
-    let totals = db::scenarios::count_by_topic(pool, db::scenarios::Viewer(Some(user_id))).await?;
-    let attempted: HashMap<String, i64> = history::attempted_by_topic(pool, user_id)
-        .await?
-        .into_iter()
-        .collect();
+    let (totals, attempted, scored) = tokio::try_join!(
+        db::scenarios::count_by_topic(pool, db::scenarios::Viewer(Some(user_id))),
+        history::attempted_by_topic(pool, user_id),
+        history::scored_by_scenario(pool, user_id),
+    )?;
+    let attempted: HashMap<String, i64> = attempted.into_iter().collect();
     // The latest self-score of each scenario counts towards its topics' mastery.
     let mut latest: HashMap<i64, (Vec<Topic>, f64)> = HashMap::new();
-    for (scenario, topics, m) in history::scored_by_scenario(pool, user_id).await? {
+    for (scenario, topics, m) in scored {
         latest.insert(
             scenario,
             (
