@@ -268,7 +268,7 @@ const SEEN: [f32; FEATURES + 1] = [
 ];
 /// Probability above which a verdict is given.
 const COVERED_AT: f32 = 0.59;
-const SEEN_AT: f32 = 0.57;
+const SEEN_AT: f32 = 0.51;
 
 /// Stated plainly: two of the key point's synonyms whole, the best in a sentence of eight or more
 /// content words that rejects nothing. Covered whatever else the answer says or how long it is
