@@ -17,12 +17,13 @@ pub fn krippendorff_alpha(units: &[Vec<Option<f64>>], level: Level) -> Option<f6
     // The distinct values, sorted, and each unit's pairable values.
     let pairable: Vec<Vec<f64>> = units
         .iter()
-        .map(|u| u.iter().flatten().copied().collect::<Vec<f64>>())
+        // `+ 0.0` makes -0.0 the same value as 0.0, as `==` (and the sort below) must agree.
+        .map(|u| u.iter().flatten().map(|v| v + 0.0).collect::<Vec<f64>>())
         .filter(|v| v.len() >= 2)
         .collect();
     let mut values: Vec<f64> = pairable.iter().flatten().copied().collect();
     values.sort_by(f64::total_cmp);
-    values.dedup();
+    values.dedup_by(|a, b| a.total_cmp(b).is_eq());
     let index = |v: f64| values.partition_point(|x| x.total_cmp(&v).is_lt());
     let k = values.len();
     // Coincidence matrix o[c][k]: each ordered pair of values within a unit, weighted 1/(m-1).
@@ -30,20 +31,20 @@ pub fn krippendorff_alpha(units: &[Vec<Option<f64>>], level: Level) -> Option<f6
     // ordered (c, d) pairs, and n_c * (n_c - 1) ordered pairs of two different c's (linear in
     // the unit's raters, not quadratic: the team dashboard sums hundreds of units).
     let mut o = vec![vec![0.0_f64; k]; k];
-    let mut counts = vec![0.0_f64; k];
     for unit in &pairable {
-        counts.iter_mut().for_each(|c| *c = 0.0);
+        // The unit's distinct values with their counts (few: a unit has a handful of raters).
+        let mut counts: Vec<(usize, f64)> = Vec::new();
         for v in unit {
-            counts[index(*v)] += 1.0;
+            let i = index(*v);
+            match counts.iter_mut().find(|(c, _)| *c == i) {
+                Some((_, n)) => *n += 1.0,
+                None => counts.push((i, 1.0)),
+            }
         }
         let m = unit.len() as f64;
-        for c in (0..k).filter(|&c| counts[c] > 0.0) {
-            for d in (0..k).filter(|&d| counts[d] > 0.0) {
-                let pairs = if c == d {
-                    counts[c] * (counts[c] - 1.0)
-                } else {
-                    counts[c] * counts[d]
-                };
+        for &(c, n_c) in &counts {
+            for &(d, n_d) in &counts {
+                let pairs = if c == d { n_c * (n_c - 1.0) } else { n_c * n_d };
                 o[c][d] += pairs / (m - 1.0);
             }
         }
@@ -356,6 +357,26 @@ mod tests {
         assert_eq!(alpha_band(Some(0.81)), "reliable");
         assert_eq!(alpha_band(Some(0.7)), "tentative");
         assert_eq!(alpha_band(Some(0.2)), "unreliable");
+    }
+
+    #[test]
+    fn minus_zero_is_the_same_value_as_zero() {
+        let signed = vec![
+            vec![Some(-0.0), Some(0.0)],
+            vec![Some(1.0), Some(1.0)],
+            vec![Some(0.0), Some(1.0)],
+        ];
+        let plain = vec![
+            vec![Some(0.0), Some(0.0)],
+            vec![Some(1.0), Some(1.0)],
+            vec![Some(0.0), Some(1.0)],
+        ];
+        for level in [Level::Nominal, Level::Ordinal, Level::Interval] {
+            assert_eq!(
+                krippendorff_alpha(&signed, level),
+                krippendorff_alpha(&plain, level)
+            );
+        }
     }
 
     #[test]

@@ -164,12 +164,14 @@ fn weakest(
 }
 
 async fn progress(pool: &Pool, user_id: i64) -> Result<Vec<TopicProgress>, AppError> {
-    let (totals, attempted, scored) = tokio::try_join!(
-        db::scenarios::count_by_topic(pool, db::scenarios::Viewer(Some(user_id))),
-        history::attempted_by_topic(pool, user_id),
-        history::scored_by_scenario(pool, user_id),
-    )?;
-    let attempted: HashMap<String, i64> = attempted.into_iter().collect();
+    // One after the other: its callers already run it beside their other reads, and the pool
+    // has eight connections for everyone.
+    let totals = db::scenarios::count_by_topic(pool, db::scenarios::Viewer(Some(user_id))).await?;
+    let attempted: HashMap<String, i64> = history::attempted_by_topic(pool, user_id)
+        .await?
+        .into_iter()
+        .collect();
+    let scored = history::scored_by_scenario(pool, user_id).await?;
     // The latest self-score of each scenario counts towards its topics' mastery.
     let mut latest: HashMap<i64, (Vec<Topic>, f64)> = HashMap::new();
     for (scenario, topics, m) in scored {

@@ -417,6 +417,30 @@ fn the_dashboard_flags_drift_and_the_lead_confirms_only_those_within_thresholds(
             ben_row.contains(",3,1,2,"),
             "score 3, median 1, +2: {ben_row}"
         );
+
+        // Ben deletes his account: his ratings stay in each exercise's statistics (a former
+        // member's), and he is in nobody's trends any more.
+        let gone = app
+            .call(
+                app::api::account::DeleteAccount::PATH,
+                &format!("password={}&confirm=yes", enc(PASSWORD)),
+                Some(&t.ben),
+            )
+            .await;
+        assert!(crate::support::succeeded(&gone), "{}", gone.body);
+        let d = json(
+            &app,
+            CalibrationDashboard::PATH,
+            &format!("team_id={}", t.id),
+            &t.lead,
+        )
+        .await;
+        assert_eq!(d["exercises"], 5);
+        let trends = d["trends"].as_array().unwrap();
+        assert!(trends.iter().all(|r| r["rater"] != "ben"), "{trends:?}");
+        for point in d["over_time"].as_array().unwrap() {
+            assert_eq!(point[3]["raters"], 3, "{point}");
+        }
     })
 }
 
