@@ -68,3 +68,7 @@ fi
 # no transforms needed).
 esbuild --bundle --minify --log-level=warning style/main.css --outfile="$pkg/$name.css"
 cp -r public/. "$site/"
+
+# Brotli and gzip copies of the browser files at the best compression, which the server sends
+# as they are (remade only for a file newer than its copies).
+./target/release/coach precompress "$pkg" >/dev/null

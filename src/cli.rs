@@ -111,6 +111,13 @@ pub enum Command {
         #[arg(long, value_name = "N", default_value_t = 1_000_000, value_parser = clap::value_parser!(i64).range(1..))]
         scores: i64,
     },
+    /// Write brotli and gzip copies of the built browser files beside them, at the best
+    /// compression, for the server to send as they are (scripts/build.sh runs it)
+    Precompress {
+        /// The folder of the built browser files
+        #[arg(value_name = "FOLDER", default_value = "target/site/pkg")]
+        dir: PathBuf,
+    },
     /// Time the history and team calibration queries on a generated dataset (JSON)
     #[command(after_help = SETTINGS)]
     BenchQueries,

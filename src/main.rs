@@ -60,6 +60,7 @@ async fn main() -> std::process::ExitCode {
             attempts,
             scores,
         } => generate_data(users, attempts, scores).await,
+        Command::Precompress { dir } => precompress(&dir),
         Command::BenchQueries => bench_queries().await,
     };
     match result {
@@ -291,6 +292,15 @@ async fn generate_data(users: i64, attempts: i64, scores: i64) -> Result<(), Box
         generate::PASSWORD
     );
     pool.close().await;
+    Ok(())
+}
+
+/// `coach precompress [FOLDER]`: brotli and gzip copies of the built browser files.
+#[cfg(feature = "ssr")]
+fn precompress(dir: &std::path::Path) -> Result<(), BoxError> {
+    for (file, plain, br, gz) in app::server::ops::precompress(dir)? {
+        println!("{file}: {plain} bytes, brotli {br}, gzip {gz}");
+    }
     Ok(())
 }
 

@@ -30,6 +30,7 @@ fn help_lists_every_command_and_the_settings_with_defaults() {
         "restore",
         "copy-to-postgres",
         "generate-data",
+        "precompress",
         "bench-queries",
     ] {
         assert!(help.contains(command), "{command} missing from:\n{help}");

@@ -384,6 +384,68 @@ pub fn asset_version(site_root: &Path) -> Option<String> {
     Some(format!("{:x}", hash.finalize())[..12].to_string())
 }
 
+/// Are the brotli and gzip copies of `file` there and at least as new as it.
+fn copies_are_fresh(file: &Path) -> bool {
+    let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    let Some(original) = modified(file) else {
+        return false;
+    };
+    [".br", ".gz"].iter().all(|suffix| {
+        let mut name = file.as_os_str().to_owned();
+        name.push(suffix);
+        modified(Path::new(&name)).is_some_and(|copy| copy >= original)
+    })
+}
+
+/// The browser files of `dir` (`*.wasm`, `*.js`, `*.css`) with a brotli copy (`.br`, quality
+/// 11) and a gzip copy (`.gz`, best) beside each, remade when the file is newer than its copy.
+/// What the browser downloads is then the smallest these formats make it (the wasm: 146 KB
+/// instead of 177 KB at the per-request quality), at no cost per request. Returns each file
+/// written with its plain, brotli and gzip sizes.
+pub fn precompress(dir: &Path) -> Result<Vec<(String, usize, usize, usize)>, String> {
+    use std::io::Write;
+    let entries =
+        std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+    let mut written = Vec::new();
+    for path in entries.filter_map(|e| e.ok().map(|e| e.path())) {
+        let browser_file = path
+            .extension()
+            .is_some_and(|x| x == "wasm" || x == "js" || x == "css");
+        if !browser_file || !path.is_file() {
+            continue;
+        }
+        let copy = |suffix: &str| {
+            let mut name = path.clone().into_os_string();
+            name.push(suffix);
+            std::path::PathBuf::from(name)
+        };
+        if copies_are_fresh(&path) {
+            continue;
+        }
+        let (br, gz) = (copy(".br"), copy(".gz"));
+        let plain =
+            std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let mut brotli = Vec::new();
+        {
+            let mut w = brotli::CompressorWriter::new(&mut brotli, 4096, 11, 24);
+            w.write_all(&plain).map_err(|e| e.to_string())?;
+        }
+        let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        gzip.write_all(&plain).map_err(|e| e.to_string())?;
+        let gzip = gzip.finish().map_err(|e| e.to_string())?;
+        for (to, bytes) in [(&br, &brotli), (&gz, &gzip)] {
+            std::fs::write(to, bytes).map_err(|e| format!("cannot write {}: {e}", to.display()))?;
+        }
+        written.push((
+            path.display().to_string(),
+            plain.len(),
+            brotli.len(),
+            gzip.len(),
+        ));
+    }
+    Ok(written)
+}
+
 /// GET /pkg/{version}/{file}: a browser asset under its versioned URL. The current version is
 /// cached for a year (`immutable`); an older version (a page from before a deploy) still gets
 /// the file, but uncached.
@@ -405,10 +467,14 @@ pub async fn versioned_asset(
         .join("pkg")
         .join(&file);
     let current = state.asset_version.as_deref() == Some(version.as_str());
-    let mut res = match tower_http::services::ServeFile::new(path)
-        .oneshot(req)
-        .await
-    {
+    // The build writes brotli and gzip copies at the best compression (`coach precompress`):
+    // sent as they are, no compression per request; but only copies at least as new as the
+    // file (a build that does not make them, `cargo leptos watch`, leaves old ones behind).
+    let mut serve = tower_http::services::ServeFile::new(&path);
+    if copies_are_fresh(&path) {
+        serve = serve.precompressed_br().precompressed_gzip();
+    }
+    let mut res = match serve.oneshot(req).await {
         Ok(res) => res.map(axum::body::Body::new),
         Err(never) => match never {},
     };

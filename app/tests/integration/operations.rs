@@ -310,6 +310,34 @@ fn browser_assets_are_served_under_their_content_hash_and_cached_for_good() {
         assert_eq!(status, StatusCode::OK);
         assert_eq!(cache, "public, max-age=31536000, immutable");
         assert_eq!(body, "body{color:red}");
+        // The build's compressed copies are sent as they are to a browser that takes them, and
+        // made again only when the file changed.
+        let pkg = site.path().join("pkg");
+        let written = app::server::ops::precompress(&pkg).unwrap();
+        assert!(
+            written.iter().any(|(f, ..)| f.ends_with("coach.css")),
+            "{written:?}"
+        );
+        assert!(app::server::ops::precompress(&pkg).unwrap().is_empty());
+        {
+            use http_body_util::BodyExt;
+            use tower::ServiceExt;
+            let res = router
+                .clone()
+                .oneshot(
+                    Request::get(format!("/pkg/{version}/coach.css"))
+                        .header("accept-encoding", "br")
+                        .body(Body::empty())
+                        .unwrap(),
+                )
+                .await
+                .unwrap();
+            assert_eq!(res.headers().get("content-encoding").unwrap(), "br");
+            let body = res.into_body().collect().await.unwrap().to_bytes();
+            let mut plain = Vec::new();
+            brotli::BrotliDecompress(&mut &body[..], &mut plain).unwrap();
+            assert_eq!(plain, b"body{color:red}");
+        }
         // A page from before a deploy still gets its file, but nobody keeps it.
         let (status, cache, _) = get("/pkg/0123456789ab/coach.css".into()).await;
         assert_eq!(status, StatusCode::OK);
