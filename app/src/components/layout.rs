@@ -2,11 +2,16 @@
 use crate::api::account::{who_am_i, SignOut};
 use crate::domain::account::{CurrentUser, Role};
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 #[component]
 pub fn SiteHeader() -> impl IntoView {
     let me = Resource::new(|| (), |_| who_am_i());
+    // Read here, where the router is in context: the account menus render later, inside a
+    // Suspense, when a request that was given up on (a client gone) may have lost it (Leptos's
+    // own link component then panicked, seen under load).
+    let path = leptos_router::hooks::use_location()
+        .pathname
+        .get_untracked();
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <header class="site-header">
@@ -19,22 +24,34 @@ pub fn SiteHeader() -> impl IntoView {
                     <ul class="nav-list">
                         {MAIN_LINKS
                             .into_iter()
-                            .map(|(href, label)| view! { <li><A href=href>{label}</A></li> })
+                            .map(|(href, label)| nav_link(&path, href, label))
                             .collect_view()}
                     </ul>
                 </nav>
                 <Suspense fallback=|| ()>
-                    {move || Suspend::new(async move {
-                        let user = me.await.ok().flatten();
-                        view! {
-                            <AccountMenu user=user.clone()/>
-                            <PhoneMenu user/>
-                        }
-                    })}
+                    {move || {
+                        let path = path.clone();
+                        Suspend::new(async move {
+                            let user = me.await.ok().flatten();
+                            view! {
+                                <AccountMenu user=user.clone() path=path.clone()/>
+                                <PhoneMenu user path/>
+                            }
+                        })
+                    }}
                 </Suspense>
             </div>
         </header>
     }
+}
+
+/// A link of the site's menus, marked as the current page on it and below it.
+fn nav_link(path: &str, href: &'static str, label: impl Into<String>) -> impl IntoView {
+    let current = path == href
+        || path
+            .strip_prefix(href)
+            .is_some_and(|rest| rest.starts_with('/'));
+    view! { <li><a href=href aria-current=current.then_some("page")>{label.into()}</a></li> }
 }
 
 /// The account's links: sign in and register, or the pages this role has and the account.
@@ -72,13 +89,13 @@ const MAIN_LINKS: [(&str, &str); 3] = [
 
 /// Sign in / register, or who is signed in with their links and a sign-out button.
 #[component]
-fn AccountMenu(user: Option<CurrentUser>) -> impl IntoView {
+fn AccountMenu(user: Option<CurrentUser>, path: String) -> impl IntoView {
     let signed_in = user.is_some();
     view! {
         <ul class="nav-list account-menu" aria-label="Account">
             {account_links(user.as_ref())
                 .into_iter()
-                .map(|(href, label)| view! { <li><A href=href>{label}</A></li> })
+                .map(|(href, label)| nav_link(&path, href, label))
                 .collect_view()}
             {signed_in.then(|| view! { <li><SignOutButton/></li> })}
         </ul>
@@ -99,7 +116,7 @@ fn SignOutButton() -> impl IntoView {
 /// disclosure that opens without JavaScript (`<details>`). Hidden on wider screens, where the
 /// two menus fit beside the brand.
 #[component]
-fn PhoneMenu(user: Option<CurrentUser>) -> impl IntoView {
+fn PhoneMenu(user: Option<CurrentUser>, path: String) -> impl IntoView {
     let signed_in = user.is_some();
     view! {
         <details class="phone-menu">
@@ -108,11 +125,11 @@ fn PhoneMenu(user: Option<CurrentUser>) -> impl IntoView {
                 <ul>
                     {MAIN_LINKS
                         .into_iter()
-                        .map(|(href, label)| view! { <li><A href=href>{label}</A></li> })
+                        .map(|(href, label)| nav_link(&path, href, label))
                         .collect_view()}
                     {account_links(user.as_ref())
                         .into_iter()
-                        .map(|(href, label)| view! { <li><A href=href>{label}</A></li> })
+                        .map(|(href, label)| nav_link(&path, href, label))
                         .collect_view()}
                     {signed_in.then(|| view! { <li><SignOutButton/></li> })}
                 </ul>
