@@ -25,8 +25,10 @@ held-out verdicts are pooled into F1 covered, alpha and the two constraint rates
 alternatives were measured that way and did not beat this within noise (C from 0.1 to 1000,
 class weights, dropping the rule, a proportional-odds model, thresholds chosen on inner
 out-of-fold probabilities, a joint F1 + alpha threshold objective, products/squares of the
-measurements as extra inputs); see the comparison printed by --cv. The constants printed are
-fitted on ALL dev rows. Pure Python: no packages to install.
+measurements as extra inputs, dropping single measurements); --cv prints the previous
+procedure's figures beside this one's. The constants printed are fitted on ALL dev rows.
+Every drill has exactly one answer of each kind, so the number of stuffed answers is the number
+of drills with a stuffed answer. Pure Python: no packages to install.
 """
 import csv
 import math
