@@ -370,7 +370,7 @@ pub fn asset_version(site_root: &Path) -> Option<String> {
     let mut names: Vec<_> = std::fs::read_dir(&dir)
         .ok()?
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_file())
+        .filter(|p| p.is_file() && is_browser_file(p))
         .collect();
     names.sort();
     if names.is_empty() {
@@ -382,6 +382,13 @@ pub fn asset_version(site_root: &Path) -> Option<String> {
         hash.update(std::fs::read(&path).ok()?);
     }
     Some(format!("{:x}", hash.finalize())[..12].to_string())
+}
+
+/// A file the browser asks for by name: the wasm, its JavaScript glue, the stylesheet (not the
+/// compressed copies beside them, which are sent in their place).
+fn is_browser_file(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|x| x == "wasm" || x == "js" || x == "css")
 }
 
 /// Are the brotli and gzip copies of `file` there and at least as new as it.
@@ -408,10 +415,7 @@ pub fn precompress(dir: &Path) -> Result<Vec<(String, usize, usize, usize)>, Str
         std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
     let mut written = Vec::new();
     for path in entries.filter_map(|e| e.ok().map(|e| e.path())) {
-        let browser_file = path
-            .extension()
-            .is_some_and(|x| x == "wasm" || x == "js" || x == "css");
-        if !browser_file || !path.is_file() {
+        if !is_browser_file(&path) || !path.is_file() {
             continue;
         }
         let copy = |suffix: &str| {
@@ -434,7 +438,13 @@ pub fn precompress(dir: &Path) -> Result<Vec<(String, usize, usize, usize)>, Str
         gzip.write_all(&plain).map_err(|e| e.to_string())?;
         let gzip = gzip.finish().map_err(|e| e.to_string())?;
         for (to, bytes) in [(&br, &brotli), (&gz, &gzip)] {
-            std::fs::write(to, bytes).map_err(|e| format!("cannot write {}: {e}", to.display()))?;
+            // Written aside, then renamed into place: a server running meanwhile, or a build
+            // stopped half-way, never sees half a copy with a fresh date.
+            let mut part = to.clone().into_os_string();
+            part.push(".part");
+            std::fs::write(&part, bytes)
+                .and_then(|()| std::fs::rename(&part, to))
+                .map_err(|e| format!("cannot write {}: {e}", to.display()))?;
         }
         written.push((
             path.display().to_string(),
@@ -457,6 +467,7 @@ pub async fn versioned_asset(
     use tower::ServiceExt;
     let safe = !file.is_empty()
         && !file.starts_with('.')
+        && is_browser_file(Path::new(&file))
         && file
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
@@ -486,6 +497,12 @@ pub async fn versioned_asset(
     res.headers_mut().insert(
         header::CACHE_CONTROL,
         header::HeaderValue::from_static(cache),
+    );
+    // Whether the body is a compressed copy depends on the request's Accept-Encoding: a
+    // shared cache must keep one per encoding.
+    res.headers_mut().insert(
+        header::VARY,
+        header::HeaderValue::from_static("accept-encoding"),
     );
     res
 }

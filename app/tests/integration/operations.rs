@@ -333,11 +333,16 @@ fn browser_assets_are_served_under_their_content_hash_and_cached_for_good() {
                 .await
                 .unwrap();
             assert_eq!(res.headers().get("content-encoding").unwrap(), "br");
+            assert_eq!(res.headers().get("vary").unwrap(), "accept-encoding");
+            assert_eq!(res.headers().get("content-type").unwrap(), "text/css");
             let body = res.into_body().collect().await.unwrap().to_bytes();
             let mut plain = Vec::new();
             brotli::BrotliDecompress(&mut &body[..], &mut plain).unwrap();
             assert_eq!(plain, b"body{color:red}");
         }
+        // The copies themselves are not files a page asks for.
+        let (status, _, _) = get(format!("/pkg/{version}/coach.css.br")).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
         // A page from before a deploy still gets its file, but nobody keeps it.
         let (status, cache, _) = get("/pkg/0123456789ab/coach.css".into()).await;
         assert_eq!(status, StatusCode::OK);
@@ -353,8 +358,36 @@ fn browser_assets_are_served_under_their_content_hash_and_cached_for_good() {
         // The rubric has no island: it loads no script and no wasm.
         assert!(!page.contains("coach.js"), "{page}");
         assert!(!page.contains("coach_bg.wasm"), "{page}");
-        // Changing a file changes the version.
+        // Changing a file changes the version; meanwhile its copies, older than it now, are
+        // not sent (file dates are only as fine as the kernel's clock tick: wait one out).
+        std::thread::sleep(std::time::Duration::from_millis(50));
         std::fs::write(site.path().join("pkg/coach.css"), "body{color:blue}").unwrap();
+        {
+            use http_body_util::BodyExt;
+            use tower::ServiceExt;
+            let res = router
+                .clone()
+                .oneshot(
+                    Request::get(format!("/pkg/{version}/coach.css"))
+                        .header("accept-encoding", "br")
+                        .body(Body::empty())
+                        .unwrap(),
+                )
+                .await
+                .unwrap();
+            // (Sent plain, or compressed on the way out; never the old copy.)
+            let compressed = res
+                .headers()
+                .get("content-encoding")
+                .is_some_and(|e| e == "br");
+            let body = res.into_body().collect().await.unwrap().to_bytes();
+            let mut plain = body.to_vec();
+            if compressed {
+                plain.clear();
+                brotli::BrotliDecompress(&mut &body[..], &mut plain).unwrap();
+            }
+            assert_eq!(plain, b"body{color:blue}");
+        }
         assert_ne!(
             ops::asset_version(site.path()).as_deref(),
             Some(version.as_str())
