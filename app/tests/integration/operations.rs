@@ -306,6 +306,28 @@ fn browser_assets_are_served_under_their_content_hash_and_cached_for_good() {
                 (status, cache, String::from_utf8_lossy(&body).into_owned())
             }
         };
+        // As a browser asks: the headers, and the body decoded if it came as brotli.
+        let get_br = |uri: String| {
+            let router = router.clone();
+            async move {
+                use http_body_util::BodyExt;
+                use tower::ServiceExt;
+                let req = Request::get(uri).header("accept-encoding", "br");
+                let res = router
+                    .oneshot(req.body(Body::empty()).unwrap())
+                    .await
+                    .unwrap();
+                let headers = res.headers().clone();
+                let body = res.into_body().collect().await.unwrap().to_bytes();
+                let mut plain = Vec::new();
+                if headers.get("content-encoding").is_some_and(|e| e == "br") {
+                    brotli::BrotliDecompress(&mut &body[..], &mut plain).unwrap();
+                } else {
+                    plain = body.to_vec();
+                }
+                (headers, plain)
+            }
+        };
         let (status, cache, body) = get(format!("/pkg/{version}/coach.css")).await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(cache, "public, max-age=31536000, immutable");
@@ -319,27 +341,11 @@ fn browser_assets_are_served_under_their_content_hash_and_cached_for_good() {
             "{written:?}"
         );
         assert!(app::server::ops::precompress(&pkg).unwrap().is_empty());
-        {
-            use http_body_util::BodyExt;
-            use tower::ServiceExt;
-            let res = router
-                .clone()
-                .oneshot(
-                    Request::get(format!("/pkg/{version}/coach.css"))
-                        .header("accept-encoding", "br")
-                        .body(Body::empty())
-                        .unwrap(),
-                )
-                .await
-                .unwrap();
-            assert_eq!(res.headers().get("content-encoding").unwrap(), "br");
-            assert_eq!(res.headers().get("vary").unwrap(), "accept-encoding");
-            assert_eq!(res.headers().get("content-type").unwrap(), "text/css");
-            let body = res.into_body().collect().await.unwrap().to_bytes();
-            let mut plain = Vec::new();
-            brotli::BrotliDecompress(&mut &body[..], &mut plain).unwrap();
-            assert_eq!(plain, b"body{color:red}");
-        }
+        let (headers, plain) = get_br(format!("/pkg/{version}/coach.css")).await;
+        assert_eq!(headers.get("content-encoding").unwrap(), "br");
+        assert_eq!(headers.get("vary").unwrap(), "accept-encoding");
+        assert_eq!(headers.get("content-type").unwrap(), "text/css");
+        assert_eq!(plain, b"body{color:red}");
         // The copies themselves are not files a page asks for.
         let (status, _, _) = get(format!("/pkg/{version}/coach.css.br")).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
@@ -362,32 +368,9 @@ fn browser_assets_are_served_under_their_content_hash_and_cached_for_good() {
         // not sent (file dates are only as fine as the kernel's clock tick: wait one out).
         std::thread::sleep(std::time::Duration::from_millis(50));
         std::fs::write(site.path().join("pkg/coach.css"), "body{color:blue}").unwrap();
-        {
-            use http_body_util::BodyExt;
-            use tower::ServiceExt;
-            let res = router
-                .clone()
-                .oneshot(
-                    Request::get(format!("/pkg/{version}/coach.css"))
-                        .header("accept-encoding", "br")
-                        .body(Body::empty())
-                        .unwrap(),
-                )
-                .await
-                .unwrap();
-            // (Sent plain, or compressed on the way out; never the old copy.)
-            let compressed = res
-                .headers()
-                .get("content-encoding")
-                .is_some_and(|e| e == "br");
-            let body = res.into_body().collect().await.unwrap().to_bytes();
-            let mut plain = body.to_vec();
-            if compressed {
-                plain.clear();
-                brotli::BrotliDecompress(&mut &body[..], &mut plain).unwrap();
-            }
-            assert_eq!(plain, b"body{color:blue}");
-        }
+        // (Sent plain, or compressed on the way out; never the old copy.)
+        let (_, plain) = get_br(format!("/pkg/{version}/coach.css")).await;
+        assert_eq!(plain, b"body{color:blue}");
         assert_ne!(
             ops::asset_version(site.path()).as_deref(),
             Some(version.as_str())
