@@ -23,6 +23,7 @@ pub mod schedule;
 pub mod security;
 pub mod settings;
 pub mod state;
+pub mod team_cache;
 
 tokio::task_local! {
     /// The time a request sees when it runs inside [`at`]: the demo's history is made by the

@@ -413,13 +413,24 @@ pub async fn reveal_exercise(exercise_id: i64) -> Result<(), AppError> {
 pub async fn calibration_dashboard(team_id: i64) -> Result<TeamDashboard, AppError> {
     let who = leading(team_id).await?;
     let pool = &who.state.pool;
-    let team = store::teams_of(pool, who.signed_in()?.id)
-        .await?
+    // The epoch is read before anything it guards (see `server::team_cache`).
+    let (teams, epoch) = tokio::try_join!(
+        store::teams_of(pool, who.signed_in()?.id),
+        db::team_stats::epoch(pool)
+    )?;
+    let team = teams
         .into_iter()
         .find(|t| t.0 == team_id)
         .map(|t| t.1)
         .ok_or(AppError::NotFound)?;
-    team_dashboard(pool, team_id, team).await
+    if let Some(mut kept) = who.state.team_cache.get(team_id, epoch) {
+        // The team's name is not in the epoch: it comes fresh with every view.
+        kept.team = team;
+        return Ok(kept);
+    }
+    let dashboard = team_dashboard(pool, team_id, team).await?;
+    who.state.team_cache.put(team_id, epoch, &dashboard);
+    Ok(dashboard)
 }
 
 /// The statistics of the team dashboard (no access check: callers check who is asking).

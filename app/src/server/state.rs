@@ -18,6 +18,8 @@ pub struct AppState {
     pub asset_version: Option<Arc<str>>,
     /// Public pages as anonymous visitors get them (see `page_cache`).
     pub page_cache: Arc<super::page_cache::PageCache>,
+    /// Team dashboards as last computed (see `team_cache`).
+    pub team_cache: Arc<super::team_cache::TeamCache>,
 }
 
 impl AppState {
@@ -37,6 +39,7 @@ impl AppState {
             settings: Arc::new(settings),
             draining: Arc::default(),
             page_cache: Arc::default(),
+            team_cache: Arc::default(),
         }
     }
 }

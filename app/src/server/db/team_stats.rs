@@ -225,3 +225,13 @@ pub async fn export_rows(pool: &Pool, team: i64) -> Result<Vec<ExportRow>, sqlx:
     .fetch_all(pool)
     .await
 }
+
+/// The counter that every change able to alter a team dashboard raises (triggers of
+/// migrations/*/20261203000000_stats_epoch.sql): statistics computed after reading value `n`
+/// are at least as new as `n`, so they may be kept until it moves.
+pub async fn epoch(pool: &Pool) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT n FROM stats_epoch WHERE id = 1")
+        .fetch_optional(pool)
+        .await
+        .map(Option::unwrap_or_default)
+}
