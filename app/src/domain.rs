@@ -6,6 +6,7 @@ pub mod authoring;
 pub mod calibration;
 pub mod error;
 pub mod library;
+pub mod number;
 pub mod packs;
 pub mod policy;
 pub mod practice;

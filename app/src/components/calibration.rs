@@ -2,8 +2,9 @@
 //! rater's score on one dimension, the team's agreement over time, and one rater's lean over
 //! time. Each has a text alternative and the same numbers in a table beside it.
 use crate::domain::calibration::{
-    figure, signed, Agreement, DimensionResult, RaterTrend, DRIFT_THRESHOLD,
+    figure, signed, Agreement, DimensionResult, RaterTrend, DRIFT_THRESHOLD, RECENT_EXERCISES,
 };
+use crate::domain::number::fixed;
 use crate::domain::practice::date;
 use leptos::prelude::*;
 
@@ -65,14 +66,14 @@ pub fn StripPlot(d: DimensionResult) -> impl IntoView {
             <desc id=format!("{id}-desc")>{description}</desc>
             <line class="grid" x1=PAD_L x2=W - PAD_R y1=base y2=base></line>
             {(1..=4).map(|s| {
-                let x = format!("{:.1}", x_of(f64::from(s)));
+                let x = fixed(x_of(f64::from(s)), 1);
                 view! {
                     <line class="tick" x1=x.clone() x2=x.clone() y1=base y2=base + 4.0></line>
                     <text class="axis" x=x y=base + 16.0 text-anchor="middle">{s}</text>
                 }
             }).collect_view()}
             {d.median.map(|m| {
-                let x = format!("{:.1}", x_of(m));
+                let x = fixed(x_of(m), 1);
                 view! {
                     <line class="median" x1=x.clone() x2=x y1=8.0 y2=base>
                         <title>{format!("Team median {m}")}</title>
@@ -84,13 +85,13 @@ pub fn StripPlot(d: DimensionResult) -> impl IntoView {
                 let y = 8.0;
                 view! {
                     <polygon class="expert"
-                        points=format!("{:.1},{:.1} {:.1},{:.1} {:.1},{:.1} {:.1},{:.1}", x, y - 6.0, x + 6.0, y, x, y + 6.0, x - 6.0, y)>
+                        points=[(x, y - 6.0), (x + 6.0, y), (x, y + 6.0), (x - 6.0, y)].map(|(x, y): (f64, f64)| format!("{},{}", fixed(x, 1), fixed(y, 1))).join(" ")>
                         <title>{format!("Expert key {e}")}</title>
                     </polygon>
                 }
             })}
             {dots.into_iter().map(|(x, y, rater, s)| view! {
-                <circle class="rater-dot" cx=format!("{x:.1}") cy=format!("{y:.1}") r="6">
+                <circle class="rater-dot" cx=fixed(x, 1) cy=fixed(y, 1) r="6">
                     <title>{format!("{rater}: {s}")}</title>
                 </circle>
             }).collect_view()}
@@ -100,6 +101,12 @@ pub fn StripPlot(d: DimensionResult) -> impl IntoView {
 
 const PAD_T: f64 = 10.0;
 const PAD_B: f64 = 18.0;
+
+/// Whether `n` points across a chart `w` wide are far enough apart for a dot each (3.5 px
+/// dots, at least 8 px from centre to centre).
+fn lean_dots_apart(n: usize, w: f64) -> bool {
+    n < 2 || x_at(1, n, w) - x_at(0, n, w) >= 8.0
+}
 
 /// Where the i-th of n points falls across a chart `w` wide, kept clear of the axis labels.
 fn x_at(i: usize, n: usize, w: f64) -> f64 {
@@ -128,7 +135,7 @@ pub fn AgreementTrend(points: Vec<(i64, i64, String, Agreement)>) -> impl IntoVi
         .collect();
     let line = plotted
         .iter()
-        .map(|(x, y, _, _)| format!("{x:.1},{y:.1}"))
+        .map(|(x, y, _, _)| format!("{},{}", fixed(*x, 1), fixed(*y, 1)))
         .collect::<Vec<_>>()
         .join(" ");
     let description = format!(
@@ -143,17 +150,17 @@ pub fn AgreementTrend(points: Vec<(i64, i64, String, Agreement)>) -> impl IntoVi
         <svg viewBox=format!("0 0 {W} {H}") role="img" aria-labelledby="agreement-trend-desc" class="trend-chart agreement-trend">
             <desc id="agreement-trend-desc">{description}</desc>
             {[(0.0, "0"), (0.667, ".667"), (0.8, ".800"), (1.0, "1")].map(|(v, label)| {
-                let y = format!("{:.1}", y_of(v));
+                let y = fixed(y_of(v), 1);
                 view! {
                     <line class=if v == 0.8 { "threshold reliable" } else if v == 0.667 { "threshold tentative" } else { "grid" }
                         x1=PAD_L x2=W - PAD_R y1=y.clone() y2=y.clone()></line>
-                    <text class="axis" x=PAD_L - 4.0 y=format!("{:.1}", y_of(v) + 4.0) text-anchor="end">{label}</text>
+                    <text class="axis" x=PAD_L - 4.0 y=fixed(y_of(v) + 4.0, 1) text-anchor="end">{label}</text>
                 }
             }).collect_view()}
             <polyline class="series" points=line fill="none"></polyline>
             {plotted.into_iter().map(|(x, y, label, v)| view! {
-                <circle class="point" cx=format!("{x:.1}") cy=format!("{y:.1}") r="3.5">
-                    <title>{format!("{label}: alpha {v:.3}")}</title>
+                <circle class="point" cx=fixed(x, 1) cy=fixed(y, 1) r="3.5">
+                    <title>{format!("{label}: alpha {}", fixed(v, 3))}</title>
                 </circle>
             }).collect_view()}
         </svg>
@@ -161,7 +168,10 @@ pub fn AgreementTrend(points: Vec<(i64, i64, String, Agreement)>) -> impl IntoVi
 }
 
 /// One rater's mean lean (their score minus the team median) exercise by exercise, from -2 to
-/// +2 points, with the drift band of ±0.5 shaded.
+/// +2 points, with the drift band of ±0.5 shaded. A dot per exercise while the dots stay
+/// apart; on a longer history (60 exercises put 660 overlapping dots on a team of 11, half
+/// the page's markup) dots only on the recent exercises drift is judged on, the line and the
+/// description carrying every one.
 #[component]
 pub fn LeanTrend(trend: RaterTrend) -> impl IntoView {
     const W: f64 = 260.0;
@@ -176,7 +186,7 @@ pub fn LeanTrend(trend: RaterTrend) -> impl IntoView {
         .collect();
     let line = points
         .iter()
-        .map(|(x, y, _, _)| format!("{x:.1},{y:.1}"))
+        .map(|(x, y, _, _)| format!("{},{}", fixed(*x, 1), fixed(*y, 1)))
         .collect::<Vec<_>>()
         .join(" ");
     let id = format!("lean-{}", trend.rater_id.unwrap_or_default());
@@ -192,24 +202,42 @@ pub fn LeanTrend(trend: RaterTrend) -> impl IntoView {
     );
     let band_top = y_of(DRIFT_THRESHOLD);
     let band_bottom = y_of(-DRIFT_THRESHOLD);
+    let dotted_from = if lean_dots_apart(n, W) {
+        0
+    } else {
+        n.saturating_sub(RECENT_EXERCISES)
+    };
     view! {
         <svg viewBox=format!("0 0 {W} {h}") role="img" aria-labelledby=format!("{id}-desc") class="trend-chart lean-trend">
             <desc id=format!("{id}-desc")>{description}</desc>
-            <rect class="band" x=PAD_L y=format!("{band_top:.1}") width=W - PAD_L - PAD_R
-                height=format!("{:.1}", band_bottom - band_top)></rect>
+            <rect class="band" x=PAD_L y=fixed(band_top, 1) width=W - PAD_L - PAD_R
+                height=fixed(band_bottom - band_top, 1)></rect>
             {[(2.0, "+2"), (0.0, "0"), (-2.0, "\u{2212}2")].map(|(v, label)| {
-                let y = format!("{:.1}", y_of(v));
+                let y = fixed(y_of(v), 1);
                 view! {
                     <line class="grid" x1=PAD_L x2=W - PAD_R y1=y.clone() y2=y></line>
-                    <text class="axis" x=PAD_L - 4.0 y=format!("{:.1}", y_of(v) + 4.0) text-anchor="end">{label}</text>
+                    <text class="axis" x=PAD_L - 4.0 y=fixed(y_of(v) + 4.0, 1) text-anchor="end">{label}</text>
                 }
             }).collect_view()}
             <polyline class="series" points=line fill="none"></polyline>
-            {points.into_iter().map(|(x, y, at, v)| view! {
-                <circle class="point" cx=format!("{x:.1}") cy=format!("{y:.1}") r="3.5">
+            {points.into_iter().skip(dotted_from).map(|(x, y, at, v)| view! {
+                <circle class="point" cx=fixed(x, 1) cy=fixed(y, 1) r="3.5">
                     <title>{format!("{}: {}", date(at), signed(v))}</title>
                 </circle>
             }).collect_view()}
         </svg>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lean_dots_apart;
+
+    #[test]
+    fn a_lean_chart_dots_every_exercise_only_while_the_dots_stay_apart() {
+        assert!(lean_dots_apart(1, 260.0));
+        assert!(lean_dots_apart(26, 260.0), "26 points are 8.1 px apart");
+        assert!(!lean_dots_apart(27, 260.0), "27 points are 7.8 px apart");
+        assert!(!lean_dots_apart(60, 260.0));
     }
 }

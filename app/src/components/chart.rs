@@ -1,5 +1,6 @@
 //! Score charts, drawn as SVG on the server: no chart library, no JavaScript. Each chart is an
 //! image with a text alternative; the numbers are also in a table beside it.
+use crate::domain::number::fixed;
 use crate::domain::practice::{date, DimensionSeries};
 use leptos::prelude::*;
 
@@ -34,7 +35,7 @@ fn plot(points: &[(i64, i64, i64)], first: i64, last: i64) -> Vec<(f64, f64, i64
 fn polyline(points: &[(f64, f64, i64, i64)]) -> String {
     points
         .iter()
-        .map(|(x, y, _, _)| format!("{x:.1},{y:.1}"))
+        .map(|(x, y, _, _)| format!("{},{}", fixed(*x, 1), fixed(*y, 1)))
         .collect::<Vec<_>>()
         .join(" ")
 }
@@ -94,8 +95,8 @@ pub fn ScoreTrend(series: DimensionSeries) -> impl IntoView {
                 preserveAspectRatio="none" class="trend-chart">
                 <desc id=format!("{id}-desc")>{description}</desc>
                 {(1..=4).map(|s| {
-                    let y = format!("{:.1}", y_of(s as f64));
-                    let label_y = format!("{:.1}", y_of(s as f64) + 4.0);
+                    let y = fixed(y_of(s as f64), 1);
+                    let label_y = fixed(y_of(s as f64) + 4.0, 1);
                     view! {
                         <line class="grid" x1=PAD_L x2=W - PAD_R y1=y.clone() y2=y></line>
                         <text class="axis" x=PAD_L - 8.0 y=label_y text-anchor="end">{s}</text>
@@ -105,14 +106,14 @@ pub fn ScoreTrend(series: DimensionSeries) -> impl IntoView {
                     <polyline class="series-interviewer" points=their_line fill="none"></polyline>
                 })}
                 {theirs.iter().map(|(x, y, at, score)| view! {
-                    <rect class="point-interviewer" x=format!("{:.1}", x - 3.5) y=format!("{:.1}", y - 3.5)
+                    <rect class="point-interviewer" x=fixed(x - 3.5, 1) y=fixed(y - 3.5, 1)
                         width="7" height="7">
                         <title>{format!("Interviewer, {}: {score}", date(*at))}</title>
                     </rect>
                 }).collect_view()}
                 <polyline class="series" points=line fill="none"></polyline>
                 {points.into_iter().map(|(x, y, at, score)| view! {
-                    <circle class="point" cx=format!("{x:.1}") cy=format!("{y:.1}") r="3.5">
+                    <circle class="point" cx=fixed(x, 1) cy=fixed(y, 1) r="3.5">
                         <title>{format!("{}: {score}", date(at))}</title>
                     </circle>
                 }).collect_view()}
@@ -143,7 +144,7 @@ pub fn AgreementTrend(points: Vec<(i64, i64, i64, i64)>) -> impl IntoView {
         .collect();
     let line = plotted
         .iter()
-        .map(|(x, y, _, _)| format!("{x:.1},{y:.1}"))
+        .map(|(x, y, _, _)| format!("{},{}", fixed(*x, 1), fixed(*y, 1)))
         .collect::<Vec<_>>()
         .join(" ");
     let description = format!(
@@ -151,7 +152,7 @@ pub fn AgreementTrend(points: Vec<(i64, i64, i64, i64)>) -> impl IntoView {
         points.len(),
         points
             .iter()
-            .map(|p| format!("{:.0}%", share(p) * 100.0))
+            .map(|p| format!("{}%", fixed(share(p) * 100.0, 0)))
             .collect::<Vec<_>>()
             .join(", ")
     );
@@ -161,17 +162,17 @@ pub fn AgreementTrend(points: Vec<(i64, i64, i64, i64)>) -> impl IntoView {
                 preserveAspectRatio="none" class="trend-chart">
                 <desc id="agreement-desc">{description}</desc>
                 {[0.0, 0.5, 1.0].into_iter().map(|s| {
-                    let gy = format!("{:.1}", y(s));
-                    let label_y = format!("{:.1}", y(s) + 4.0);
+                    let gy = fixed(y(s), 1);
+                    let label_y = fixed(y(s) + 4.0, 1);
                     view! {
                         <line class="grid" x1=PAD_L x2=W - PAD_R y1=gy.clone() y2=gy></line>
-                        <text class="axis" x=PAD_L - 4.0 y=label_y text-anchor="end">{format!("{:.0}", s * 100.0)}</text>
+                        <text class="axis" x=PAD_L - 4.0 y=label_y text-anchor="end">{fixed(s * 100.0, 0)}</text>
                     }
                 }).collect_view()}
                 <polyline class="series" points=line fill="none"></polyline>
                 {plotted.into_iter().map(|(x, py, at, s)| view! {
-                    <circle class="point" cx=format!("{x:.1}") cy=format!("{py:.1}") r="3.5">
-                        <title>{format!("{}: {:.0}% of key points", date(at), s * 100.0)}</title>
+                    <circle class="point" cx=fixed(x, 1) cy=fixed(py, 1) r="3.5">
+                        <title>{format!("{}: {}% of key points", date(at), fixed(s * 100.0, 0))}</title>
                     </circle>
                 }).collect_view()}
             </svg>

@@ -41,11 +41,20 @@ pub fn ErrorView(error: AppError) -> impl IntoView {
     }
     if error == AppError::Unauthenticated {
         // A signed-in page asked for while signed out: the sign-in page, then back here.
-        let location = leptos_router::hooks::use_location();
-        let (path, query) = (
-            location.pathname.get_untracked(),
-            location.search.get_untracked(),
-        );
+        // The request's own address, not the router's: this renders after an await, when a
+        // request given up on (a client gone) may have lost the router's context, and
+        // `use_location` then panics. (Not an island: it only ever renders on the server.)
+        #[cfg(feature = "ssr")]
+        let (path, query) = use_context::<axum::http::request::Parts>()
+            .map(|p| {
+                (
+                    p.uri.path().to_string(),
+                    p.uri.query().unwrap_or_default().to_string(),
+                )
+            })
+            .unwrap_or_else(|| ("/".into(), String::new()));
+        #[cfg(not(feature = "ssr"))]
+        let (path, query) = ("/".to_string(), String::new());
         // A no-JavaScript form's error travels in `__err` / `__path`: not worth coming back to.
         let query: Vec<&str> = query
             .split('&')

@@ -6,6 +6,10 @@ use serde::{de::DeserializeOwned, Serialize};
 
 /// Wait for `resource` (pages use `SsrMode::Async`, so the server sends the finished page) and
 /// render its value with `render`, or the error view when the server function failed.
+///
+/// `render` runs after an await: by then a request given up on (a client gone) may have lost the
+/// router's context, so it must not call router hooks (`use_query_map`, `use_location`, `<A>`),
+/// which panic without it. Read them in the page component and move the values in.
 pub fn loaded<T, V>(
     resource: Resource<Result<T, AppError>>,
     render: impl Fn(T) -> V + Clone + Send + Sync + 'static,

@@ -2,6 +2,7 @@
 //! functions over the scores (the statistics themselves are in `agreement`), shared by the
 //! exercise results, the team dashboard and the mock-session agreement.
 use super::agreement::{alpha_band, complete_block, icc, krippendorff_alpha, median, Level};
+use super::number::fixed;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -109,7 +110,7 @@ pub fn figure(value: Option<f64>) -> String {
             "not meaningful: raters disagree more than chance".into()
         }
         Some(v) if v.abs() < 0.0005 => "0.000".into(),
-        Some(v) => format!("{v:.3}"),
+        Some(v) => fixed(v, 3),
     }
 }
 
@@ -118,9 +119,9 @@ pub fn signed(value: f64) -> String {
     if value.abs() < 0.005 {
         "0.00".into()
     } else if value > 0.0 {
-        format!("+{value:.2}")
+        format!("+{}", fixed(value, 2))
     } else {
-        format!("\u{2212}{:.2}", -value)
+        format!("\u{2212}{}", fixed(-value, 2))
     }
 }
 

@@ -2,6 +2,7 @@
 //! the rules for what a candidate may submit.
 use super::error::Invalid;
 use super::library::{KeyPoint, RubricDimension, Section};
+use super::number::fixed;
 use super::taxonomy::Topic;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -392,7 +393,7 @@ fn civil(days: i64) -> (i64, i64, i64) {
 
 /// "3.25" style score.
 pub fn score_text(mean: f64) -> String {
-    format!("{mean:.2}")
+    fixed(mean, 2)
 }
 
 #[cfg(test)]

@@ -12,14 +12,16 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn AccountPage() -> impl IntoView {
     let me = Resource::new(|| (), |_| who_am_i());
-    loaded(me, |user| match user {
-        Some(user) => view! { <AccountView user/> }.into_any(),
+    // Read before the await, where the router is in context (see `loaded`).
+    let changed = use_query_map().read_untracked().get("changed").is_some();
+    loaded(me, move |user| match user {
+        Some(user) => view! { <AccountView user changed/> }.into_any(),
         None => view! { <ErrorView error=AppError::Unauthenticated/> }.into_any(),
     })
 }
 
 #[component]
-fn AccountView(user: CurrentUser) -> impl IntoView {
+fn AccountView(user: CurrentUser, changed: bool) -> impl IntoView {
     let change = ServerAction::<ChangePassword>::new();
     let delete = ServerAction::<DeleteAccount>::new();
     let change_error = change.value().get_untracked().and_then(Result::err);
@@ -28,7 +30,6 @@ fn AccountView(user: CurrentUser) -> impl IntoView {
     let new_error = field_error(&change_error, "new_password");
     let password_error = field_error(&delete_error, "password");
     let confirm_error = field_error(&delete_error, "confirm");
-    let changed = use_query_map().read_untracked().get("changed").is_some();
     view! {
         <Title text="Your account"/>
         <div class="wrap narrow form-page">

@@ -16,6 +16,7 @@ use crate::domain::calibration::{
     MAX_REFERENCE_CHARS,
 };
 use crate::domain::error::AppError;
+use crate::domain::number::fixed;
 use crate::domain::practice::{date, date_time};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -358,7 +359,7 @@ fn ExerciseDetail(e: ExerciseView) -> impl IntoView {
                                     <tr>
                                         <th scope="row">{x.rater.clone()}</th>
                                         <td>{x.mean_from_median.map(signed).unwrap_or_default()}</td>
-                                        <td>{x.mean_abs_from_median.map(|v| format!("{v:.2}")).unwrap_or_default()}</td>
+                                        <td>{x.mean_abs_from_median.map(|v| fixed(v, 2)).unwrap_or_default()}</td>
                                         {e.has_expert.then(|| view! { <td>{x.mean_from_expert.map(signed).unwrap_or_default()}</td> })}
                                     </tr>
                                 }).collect_view()}

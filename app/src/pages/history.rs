@@ -6,6 +6,7 @@ use crate::components::breadcrumb::Breadcrumb;
 use crate::components::chart::{AgreementTrend, ScoreTrend};
 use crate::components::loaded::loaded;
 use crate::domain::error::AppError;
+use crate::domain::number::fixed;
 use crate::domain::practice::{clock, date, date_time, score_text, Attempt, Comparison, History};
 use crate::domain::taxonomy::Topic;
 use leptos::prelude::*;
@@ -110,10 +111,10 @@ fn HistoryView(h: History) -> impl IntoView {
                     <section aria-labelledby="assessor-heading" class="assessor-agreement">
                         <h2 id="assessor-heading">"Your ticks and the assessor"</h2>
                         <p>
-                            {format!("Over {} self-scored answer{}, your key-point ticks and the assessor's reading agreed on {:.0}% of key points.",
+                            {format!("Over {} self-scored answer{}, your key-point ticks and the assessor's reading agreed on {}% of key points.",
                                 points.len(), if points.len() == 1 { "" } else { "s" },
-                                if compared > 0 { 100.0 * agreed as f64 / compared as f64 } else { 0.0 })}
-                            {change.and_then(|(a, b)| a.zip(b)).map(|(a, b)| format!(" Earlier answers: {a:.0}%; recent ones: {b:.0}%."))}
+                                fixed(if compared > 0 { 100.0 * agreed as f64 / compared as f64 } else { 0.0 }, 0))}
+                            {change.and_then(|(a, b)| a.zip(b)).map(|(a, b)| format!(" Earlier answers: {}%; recent ones: {}%.", fixed(a, 0), fixed(b, 0)))}
                         </p>
                         <p class="hint">"A growing agreement means your ticks name what your answers actually say; a low one, that you credit yourself for points you only meant."</p>
                         {(points.len() >= 2).then(|| view! { <AgreementTrend points=points.clone()/> })}
@@ -146,7 +147,7 @@ fn HistoryView(h: History) -> impl IntoView {
                                         {match p.mastery {
                                             Some(m) => view! {
                                                 <meter min="1" max="4" low="2.5" high="3.25" optimum="4"
-                                                    value=format!("{m:.2}") aria-label=format!("{} mastery", p.topic.label())></meter>
+                                                    value=fixed(m, 2) aria-label=format!("{} mastery", p.topic.label())></meter>
                                                 {format!(" {}", score_text(m))}
                                             }.into_any(),
                                             None => view! { <span class="hint">"not scored yet"</span> }.into_any(),

@@ -13,7 +13,12 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 #[component]
 pub fn PacksPage() -> impl IntoView {
     let overview = Resource::new(|| (), |_| content_packs());
-    loaded(overview, |o| view! { <PacksView o/> })
+    // Read before the await, where the router is in context (see `loaded`).
+    let query = use_query_map().get_untracked();
+    loaded(
+        overview,
+        move |o| view! { <PacksView o query=query.clone()/> },
+    )
 }
 
 /// A group of export checkboxes: one team's scenarios, or the built-ins.
@@ -44,8 +49,7 @@ fn choice_group(
 }
 
 #[component]
-fn PacksView(o: PacksOverview) -> impl IntoView {
-    let query = use_query_map().read_untracked();
+fn PacksView(o: PacksOverview, query: leptos_router::params::ParamsMap) -> impl IntoView {
     let export_empty = query.get("export").as_deref() == Some("none");
     let too_large = query.get("import").as_deref() == Some("too-large");
     let builtins: Vec<PackChoice> = o

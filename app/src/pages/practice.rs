@@ -11,6 +11,7 @@ use crate::components::loaded::loaded;
 use crate::components::practice::{AutosaveBox, PracticeTimer, SaveTarget};
 use crate::components::scoring::{KeyPointMarks, RubricFields};
 use crate::domain::error::AppError;
+use crate::domain::number::fixed;
 use crate::domain::practice::{
     clock, date, date_time, score_text, Attempt, AttemptRow, Dashboard, Mark, Scorecard, Stage,
     MAX_ANSWER_CHARS, TIME_LIMITS_MIN,
@@ -132,7 +133,7 @@ fn DashboardView(d: Dashboard) -> impl IntoView {
                                     <li>
                                         <span>{w.name}</span>
                                         <meter min="1" max="4" low="2.5" high="3.25" optimum="4"
-                                            value=format!("{:.2}", w.mean)
+                                            value=fixed(w.mean, 2)
                                             aria-label=format!("{} mean score", w.key)></meter>
                                         <span class="score">{score_text(w.mean)}</span>
                                     </li>
@@ -242,11 +243,16 @@ pub fn AttemptPage() -> impl IntoView {
             None => Err(AppError::NotFound),
         }
     });
-    loaded(attempt, |a| view! { <AttemptView a/> })
+    // Read before the await, where the router is in context (see `loaded`).
+    let query = use_query_map().get_untracked();
+    loaded(
+        attempt,
+        move |a| view! { <AttemptView a query=query.clone()/> },
+    )
 }
 
 #[component]
-fn AttemptView(a: Attempt) -> impl IntoView {
+fn AttemptView(a: Attempt, query: leptos_router::params::ParamsMap) -> impl IntoView {
     let title = a.scenario.title.clone();
     let stage_label = match a.stage {
         Stage::Answering => "Answer",
@@ -273,10 +279,10 @@ fn AttemptView(a: Attempt) -> impl IntoView {
                 })}
             </header>
             {(a.mock && a.submitted_at.is_some()).then(|| view! {
-                <CalibrationConsentForm attempt_id=a.id consent_at=a.calibration_consent_at/>
+                <CalibrationConsentForm attempt_id=a.id consent_at=a.calibration_consent_at saved=query.get("saved")/>
             })}
             {match a.stage {
-                Stage::Answering => view! { <Answering a/> }.into_any(),
+                Stage::Answering => view! { <Answering a query=query.clone()/> }.into_any(),
                 Stage::Scoring => view! { <Scoring a/> }.into_any(),
                 Stage::Reviewed => view! { <Reviewed a/> }.into_any(),
             }}
@@ -287,10 +293,13 @@ fn AttemptView(a: Attempt) -> impl IntoView {
 /// A finished mock interview can be offered to the interviewer's team as a calibration
 /// reference answer; the candidate decides, and can change their mind.
 #[component]
-fn CalibrationConsentForm(attempt_id: i64, consent_at: Option<i64>) -> impl IntoView {
+fn CalibrationConsentForm(
+    attempt_id: i64,
+    consent_at: Option<i64>,
+    saved: Option<String>,
+) -> impl IntoView {
     let consent = ServerAction::<CalibrationConsent>::new();
     let error = consent.value().get_untracked().and_then(Result::err);
-    let saved = use_query_map().read_untracked().get("saved");
     view! {
         <section class="panel consent" aria-labelledby="consent-heading" id="consent">
             <h2 id="consent-heading">"Help interviewers calibrate"</h2>
@@ -335,11 +344,10 @@ fn Prompt(html: String) -> impl IntoView {
 }
 
 #[component]
-fn Answering(a: Attempt) -> impl IntoView {
+fn Answering(a: Attempt, query: leptos_router::params::ParamsMap) -> impl IntoView {
     let save = ServerAction::<SaveAnswer>::new();
     let error = save.value().get_untracked().and_then(Result::err);
     let answer_error = field_error(&error, "answer");
-    let query = use_query_map().read_untracked();
     let saved = query.get("saved").is_some();
     let resumed = query.get("resumed").is_some();
     view! {

@@ -2,6 +2,7 @@
 use crate::api::library::get_rubric;
 use crate::components::loaded::loaded;
 use crate::domain::library::Rubric;
+use crate::domain::number::fixed;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -64,7 +65,7 @@ fn RubricView(r: Rubric) -> impl IntoView {
                         <thead><tr><th scope="col">"Level"</th><th scope="col">"Bar"</th></tr></thead>
                         <tbody>
                             {r.bars.iter().map(|(level, bar)| view! {
-                                <tr><th scope="row">{level.label()}</th><td>{format!("{:.2}", f64::from(*bar) / 100.0)}</td></tr>
+                                <tr><th scope="row">{level.label()}</th><td>{fixed(f64::from(*bar) / 100.0, 2)}</td></tr>
                             }).collect_view()}
                         </tbody>
                     </table>

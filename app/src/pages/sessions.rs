@@ -172,11 +172,16 @@ pub fn ConsolePage() -> impl IntoView {
             None => Err(AppError::NotFound),
         }
     });
-    loaded(console, |c| view! { <ConsoleView c/> })
+    // Read before the await, where the router is in context (see `loaded`).
+    let saved = use_query_map().read_untracked().get("saved");
+    loaded(
+        console,
+        move |c| view! { <ConsoleView c saved=saved.clone()/> },
+    )
 }
 
 #[component]
-fn ConsoleView(c: Console) -> impl IntoView {
+fn ConsoleView(c: Console, saved: Option<String>) -> impl IntoView {
     let go = ServerAction::<GoToScenario>::new();
     let end = ServerAction::<EndSession>::new();
     let notes = ServerAction::<SaveSessionNotes>::new();
@@ -186,7 +191,6 @@ fn ConsoleView(c: Console) -> impl IntoView {
         .and_then(Result::err)
         .or_else(|| end.value().get_untracked().and_then(Result::err));
     let notes_error = notes.value().get_untracked().and_then(Result::err);
-    let saved = use_query_map().read_untracked().get("saved");
     let live = c.status == SessionStatus::Live;
     let conducting = !c.shadow && live;
     let title = format!("Session with {}", c.candidate);

@@ -2,6 +2,7 @@
 //! dimensions), the history (series, progress per topic), and the CSV export.
 use super::db::{self, history, practice as store};
 use crate::domain::error::AppError;
+use crate::domain::number::fixed;
 use crate::domain::practice::{
     mean, Dashboard, DimensionMean, DimensionSeries, DueScenario, History, HistoryFilter, NextPick,
     TopicProgress,
@@ -340,11 +341,11 @@ pub async fn export_csv(pool: &Pool, user_id: i64) -> Result<String, AppError> {
             r.time_limit_s
                 .map(|s| (s / 60).to_string())
                 .unwrap_or_default(),
-            own.map(|c| format!("{:.2}", c.mean())).unwrap_or_default(),
+            own.map(|c| fixed(c.mean(), 2)).unwrap_or_default(),
             if interviewer.is_empty() {
                 String::new()
             } else {
-                format!("{:.2}", mean(interviewer.into_iter()))
+                fixed(mean(interviewer.into_iter()), 2)
             },
         ];
         record.extend(dims.iter().map(|d| {

@@ -10,6 +10,7 @@ use crate::domain::calibration::{
     QUALIFY_MIN_EXERCISES, RECENT_EXERCISES,
 };
 use crate::domain::error::AppError;
+use crate::domain::number::fixed;
 use crate::domain::practice::date;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -25,7 +26,12 @@ pub fn TeamCalibrationPage() -> impl IntoView {
             None => Err(AppError::NotFound),
         }
     });
-    loaded(dashboard, |d| view! { <DashboardView d/> })
+    // Read before the await, where the router is in context (see `loaded`).
+    let saved = use_query_map().read_untracked().get("saved");
+    loaded(
+        dashboard,
+        move |d| view! { <DashboardView d saved=saved.clone()/> },
+    )
 }
 
 /// What the ICCs of a row were computed on: the units every one of those raters scored.
@@ -63,10 +69,9 @@ fn report_rows(report: &AgreementReport, mock: &AgreementReport) -> impl IntoVie
 }
 
 #[component]
-fn DashboardView(d: TeamDashboard) -> impl IntoView {
+fn DashboardView(d: TeamDashboard, saved: Option<String>) -> impl IntoView {
     let set = ServerAction::<SetQualified>::new();
     let set_error = set.value().get_untracked().and_then(Result::err);
-    let saved = use_query_map().read_untracked().get("saved");
     let title = format!("{}: calibration", d.team);
     let drifting: Vec<String> = d
         .trends
@@ -179,7 +184,7 @@ fn DashboardView(d: TeamDashboard) -> impl IntoView {
                                                 {format!(" {} \u{b7} recent lean {} \u{b7} distance {}",
                                                     t.lean_words(),
                                                     t.recent_lean.map(signed).unwrap_or_default(),
-                                                    t.recent_distance.map(|v| format!("{v:.2}")).unwrap_or_default())}
+                                                    t.recent_distance.map(|v| fixed(v, 2)).unwrap_or_default())}
                                             </span>
                                         </figcaption>
                                         <LeanTrend trend=t.clone()/>
@@ -219,7 +224,7 @@ fn DashboardView(d: TeamDashboard) -> impl IntoView {
                                         <td>{m.shadowed}</td>
                                         <td>{m.led}</td>
                                         <td>{m.exercises}</td>
-                                        <td>{m.recent_distance.map(|v| format!("{v:.2}")).unwrap_or_else(|| "\u{2013}".into())}</td>
+                                        <td>{m.recent_distance.map(|v| fixed(v, 2)).unwrap_or_else(|| "\u{2013}".into())}</td>
                                         <td>{standing}</td>
                                         <td>
                                             <ActionForm action=set attr:class="inline-form">
