@@ -10,6 +10,9 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Instant;
 
+mod report;
+pub use report::{report, to_json};
+
 /// The four kinds of answer the corpus holds for every drill.
 pub const KINDS: [&str; 4] = ["strong", "partial", "stuffed", "wrong"];
 
@@ -309,36 +312,6 @@ pub fn drills(content: &super::content::ContentSet) -> BTreeMap<String, Drill> {
         .collect()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn scores_count_covered_as_positive_and_partly_as_half_when_asked() {
-        use Mark::*;
-        let pairs = [
-            (Covered, Covered),
-            (Covered, Partly),
-            (Partly, Covered),
-            (Missed, Missed),
-            (Missed, Covered),
-        ];
-        let s = score(&pairs, 2);
-        assert!((s.precision - 1.0 / 3.0).abs() < 1e-9);
-        assert!((s.recall - 0.5).abs() < 1e-9);
-        // soft: tp = 1 + 0.5 + 0.5 + 0 + 0 = 2; machine = 1+0.5+1+0+1 = 3.5; label = 1+1+0.5 = 2.5
-        assert!((s.soft_precision - 2.0 / 3.5).abs() < 1e-9);
-        assert!((s.soft_recall - 2.0 / 2.5).abs() < 1e-9);
-        assert_eq!(s.confusion[0], [1, 1, 0]);
-        assert_eq!(s.confusion[2], [1, 0, 1]);
-        assert!((s.false_covered_per_answer - 1.0).abs() < 1e-9);
-        assert!((s.missed_called_covered - 0.5).abs() < 1e-9);
-        // Perfect agreement is alpha 1.
-        let same = score(&[(Covered, Covered), (Missed, Missed), (Partly, Partly)], 1);
-        assert!((same.alpha.unwrap() - 1.0).abs() < 1e-9);
-    }
-}
-
 /// Both methods on both halves of the corpus.
 #[derive(Clone, Debug, Serialize)]
 pub struct Evaluation {
@@ -547,92 +520,5 @@ pub fn dev_features(
     Ok(out)
 }
 
-/// Every figure of the evaluation, as JSON.
-pub fn to_json(e: &Evaluation) -> Vec<u8> {
-    serde_json::to_vec_pretty(e).unwrap_or_default()
-}
-
-/// The evaluation as a text report.
-pub fn report(e: &Evaluation) -> String {
-    use std::fmt::Write;
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "Answer assessor evaluation: {} labelled answers over {} drills\n",
-        e.answers, e.drills
-    );
-    for (split, methods) in &e.splits {
-        let n = methods.first().map_or(0, |m| m.overall.answers);
-        let pairs = methods.first().map_or(0, |m| m.overall.pairs);
-        let _ = writeln!(
-            out,
-            "== {split} half: {n} answers, {pairs} key-point labels{} ==",
-            if split == "test" {
-                " (held out: nothing tuned on it)"
-            } else {
-                ""
-            }
-        );
-        let _ = writeln!(
-            out,
-            "{:<24} {:<8} {:>5} {:>5} {:>5} | {:>5} {:>5} {:>5} | {:>6} {:>9} {:>9}",
-            "method",
-            "kind",
-            "P",
-            "R",
-            "F1",
-            "softP",
-            "softR",
-            "softF",
-            "alpha",
-            "falseC/ans",
-            "miss->cov"
-        );
-        for m in methods {
-            let rows = std::iter::once(("overall".to_string(), &m.overall)).chain(
-                KINDS
-                    .iter()
-                    .filter_map(|k| m.by_kind.get(*k).map(|s| (k.to_string(), s))),
-            );
-            for (kind, s) in rows {
-                let _ = writeln!(
-                    out,
-                    "{:<24} {:<8} {:>5.3} {:>5.3} {:>5.3} | {:>5.3} {:>5.3} {:>5.3} | {:>6} {:>9.2} {:>9.3}",
-                    m.method,
-                    kind,
-                    s.precision,
-                    s.recall,
-                    s.f1,
-                    s.soft_precision,
-                    s.soft_recall,
-                    s.soft_f1,
-                    s.alpha.map_or("n/a".to_string(), |a| format!("{a:.3}")),
-                    s.false_covered_per_answer,
-                    s.missed_called_covered
-                );
-            }
-            let c = m.overall.confusion;
-            let _ = writeln!(
-                out,
-                "{:<24} confusion (rows: label covered/partly/missed; columns: machine): {:?} {:?} {:?}; ms per answer p50 {:.2} p95 {:.2} max {:.2}",
-                "", c[0], c[1], c[2], m.ms_p50, m.ms_p95, m.ms_max
-            );
-        }
-        let _ = writeln!(out);
-    }
-    let t = targets(e);
-    if !t.is_empty() {
-        let _ = writeln!(out, "Targets, on the test half ({}):", e.assessor);
-        for (what, figure, target, met) in t {
-            let _ = writeln!(
-                out,
-                "  {:<58} {:>8.3}  target {:<8} {}",
-                what,
-                figure,
-                target,
-                if met { "met" } else { "NOT MET" }
-            );
-        }
-    }
-    out
-}
+#[cfg(test)]
+mod tests;

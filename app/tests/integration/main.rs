@@ -7,6 +7,7 @@ mod accounts;
 mod assessor;
 mod authoring;
 mod calibration;
+mod calibration_cache;
 mod content_format;
 mod content_sync;
 mod copy;

@@ -250,10 +250,6 @@ pub const DIMENSIONS: [&str; 8] = [
     "communication",
 ];
 
-/// The drills and frameworks in content/.
-pub const DRILLS: i64 = 50;
-pub const FRAMEWORKS: i64 = 8;
-
 /// An account with `role`, created directly in the database.
 pub async fn create_user(pool: &Pool, email: &str, role: app::domain::account::Role) -> i64 {
     let hash = app::server::auth::password::hash(PASSWORD.to_string())
