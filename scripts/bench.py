@@ -541,10 +541,10 @@ def bursts(binary):
             time.sleep(0.5)
             figures = {"idle": rss_kb(proc.pid) / 1024}
             cookie = web.sign_in(port)
-            concurrent_scorecards(port, cookie)
+            errors, _, _ = concurrent_scorecards(port, cookie)
             base = f"http://127.0.0.1:{port}"
             public = oha(f"{base}/scenarios/gpu-pods-pending", 10)
-            oha(f"{base}/scenarios?q=rollback+latency", 5)
+            errors += errors_of(oha(f"{base}/scenarios?q=rollback+latency", 5))
             history = oha(f"{base}/history", 10, cookie=cookie)
             figures["peak"] = rss_kb(proc.pid, "VmHWM") / 1024
             time.sleep(60)
@@ -553,7 +553,8 @@ def bursts(binary):
             for name, run in (("public", public), ("history", history)):
                 figures[f"{name}_rps"] = run["summary"]["requestsPerSec"]
                 figures[f"{name}_p99_ms"] = run["latencyPercentiles"]["p99"] * 1000
-                figures[f"{name}_errors"] = errors_of(run)
+                errors += errors_of(run)
+            figures["errors"] = errors
             return figures
         finally:
             proc.terminate()
@@ -563,8 +564,6 @@ def bursts(binary):
 def memory():
     """The release build (`make run`) and the deployment build (`make dist`) under the same
     bursts, one after the other: memory, and what the link-time optimisation costs in speed."""
-    if not os.path.exists(DIST_BIN):
-        sys.exit("no deployment build: run `make dist` first (make bench does)")
     print("Memory after bursts, release build (make run) and deployment build (make dist), in the")
     print("order release, dist, dist, release (a run measures slower after another: each build's")
     print("figures are the mean of its two runs):")
@@ -584,7 +583,7 @@ def memory():
     check("dist_rss_peak_under_load_mb", dist["peak"], "MB")
     check("dist_rss_60s_after_load_mb", dist["after"], "MB")
     note("release_rss_60s_after_load_mb", release["after"], "MB")
-    check("bursts_errors", sum(f["public_errors"] + f["history_errors"] for f in builds.values()), "")
+    check("bursts_errors", sum(r["errors"] for pair in runs.values() for r in pair), "")
     check("dist_vs_release_public_rps", dist["public_rps"] / release["public_rps"], "")
     check("dist_vs_release_history_rps", dist["history_rps"] / release["history_rps"], "")
     note("dist_vs_release_public_p99", dist["public_p99_ms"] / release["public_p99_ms"], "")
@@ -649,6 +648,8 @@ def dataset(server=None):
 def main():
     if not os.path.exists(BIN):
         sys.exit("no release build: run `make build` first")
+    if not os.path.exists(DIST_BIN):
+        sys.exit("no deployment build: run `make dist` first (make bench does)")
     sizes()
     with tempfile.TemporaryDirectory() as db_dir:
         port = free_port()

@@ -16,10 +16,10 @@ pub(crate) struct Team {
     pub(crate) ann: String,
     pub(crate) ben: String,
     /// an interviewer on another team
-    pub(crate) outsider: String,
+    outsider: String,
     /// an admin who is on no team
-    pub(crate) admin: String,
-    pub(crate) candidate: String,
+    admin: String,
+    candidate: String,
 }
 
 pub(crate) async fn team(app: &TestApp) -> Team {

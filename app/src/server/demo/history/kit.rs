@@ -24,7 +24,7 @@ pub(super) const DIMENSIONS: [&str; 8] = [
 pub(super) struct Dice(pub(super) u64);
 
 impl Dice {
-    pub(super) fn next(&mut self) -> u64 {
+    fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -120,8 +120,8 @@ impl Client {
 }
 
 pub(super) struct Reply {
-    pub(super) location: Option<String>,
-    pub(super) cookie: Option<String>,
+    location: Option<String>,
+    cookie: Option<String>,
 }
 
 impl Reply {
