@@ -7,22 +7,25 @@
 //! key points share); a sentence supports a key point as far as it holds a phrase's words close
 //! together. From that evidence come a few measurements (how much of the best phrase, said in a
 //! sentence of the answer's own or only in a run of keywords, rejected or not, how much of the
-//! label, how substantial the sentence) and two logistic models, fitted on the dev half of the
-//! labelled corpus (`scripts/fit_assessor.py`), turn them into "covered", "partly" or "missed".
+//! label, how substantial the sentence) and two models of boosted decision stumps, fitted on the
+//! dev half of the labelled corpus (`scripts/fit_assessor.py`, written to `assess/model.rs`),
+//! turn them into "covered", "partly" or "missed".
 //! `make eval` measures the result on the held-out half (docs/ASSESSOR.md).
+mod model;
 pub mod negation;
 pub mod text;
 pub mod units;
 
 use super::library::KeyPoint;
 use super::practice::Mark;
+use model::{COVERED, COVERED_AT, SEEN, SEEN_AT};
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 use text::{is_function_word, tokens};
 use units::Unit;
 
 /// The method and its version, stored with what it produced.
-pub const METHOD: &str = "lexical-4";
+pub const METHOD: &str = "lexical-5";
 
 /// Why a key point got its verdict, in words a candidate can act on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -257,18 +260,28 @@ impl Features {
 /// How many measurements [`Features::vector`] has.
 pub const FEATURES: usize = 12;
 
-/// The logistic models, fitted on the dev half by `scripts/fit_assessor.py`: the intercept,
-/// then one weight per feature in [`Features::vector`] order. `COVERED` says how likely the
-/// expert ticks the point covered; `SEEN` how likely at least partly.
-const COVERED: [f32; FEATURES + 1] = [
-    -14.405, 0.697, 0.858, 0.391, 5.102, 0.837, 0.226, 1.983, -0.345, 11.658, -0.236, -2.208, 1.769,
-];
-const SEEN: [f32; FEATURES + 1] = [
-    -1.772, 0.857, 0.744, -0.396, 3.638, 0.405, 0.197, 0.900, 0.503, -0.730, 0.085, -2.127, 1.578,
-];
-/// Probability above which a verdict is given.
-const COVERED_AT: f32 = 0.59;
-const SEEN_AT: f32 = 0.51;
+/// A verdict model, fitted on the dev half by `scripts/fit_assessor.py` (`assess/model.rs`):
+/// gradient-boosted decision stumps. The log-odds are `base` plus, for each stump
+/// `(feature, threshold, low, high)`, `low` when measurement `feature` of
+/// [`Features::vector`] is at most `threshold`, else `high`: a sum of step functions of single
+/// measurements. `COVERED` says how likely the expert ticks the point covered, `SEEN` how likely
+/// at least partly.
+struct Boosted {
+    base: f32,
+    stumps: &'static [(u8, f32, f32, f32)],
+}
+
+impl Boosted {
+    fn probability(&self, x: &[f32; FEATURES]) -> f32 {
+        let z = self.base
+            + self
+                .stumps
+                .iter()
+                .map(|&(f, t, low, high)| if x[usize::from(f)] <= t { low } else { high })
+                .sum::<f32>();
+        1.0 / (1.0 + (-z).exp())
+    }
+}
 
 /// Stated plainly: two of the key point's synonyms whole, the best in a sentence of eight or more
 /// content words that rejects nothing. Covered whatever else the answer says or how long it is
@@ -276,11 +289,6 @@ const SEEN_AT: f32 = 0.51;
 /// says the point from being read as only naming it).
 fn stated_plainly(f: &Features) -> bool {
     f.stated >= 0.999 && f.substance >= 0.4 && f.doubt == 0.0 && f.synonyms >= 2.0
-}
-
-fn logistic(model: &[f32; FEATURES + 1], x: &[f32; FEATURES]) -> f32 {
-    let z = model[0] + model[1..].iter().zip(x).map(|(w, v)| w * v).sum::<f32>();
-    1.0 / (1.0 + (-z).exp())
 }
 
 /// Everything the verdicts need, gathered once per answer.
@@ -508,9 +516,9 @@ pub fn assess(answer: &str, prompt: &str, key_points: &[KeyPoint]) -> Vec<Findin
             let covered = if stated_plainly(&e.features) {
                 1.0
             } else {
-                logistic(&COVERED, &x)
+                COVERED.probability(&x)
             };
-            let seen = logistic(&SEEN, &x);
+            let seen = SEEN.probability(&x);
             let keep = |mut v: Vec<(usize, usize)>| {
                 v.sort_unstable();
                 v.dedup();

@@ -510,8 +510,9 @@ pub fn dev_features(
                 a.kind,
                 kp.key,
                 a.labels[&kp.key].key(),
+                // Every digit: the stumps' thresholds are compared with these values exactly.
                 x.iter()
-                    .map(|v| format!("{v:.4}"))
+                    .map(|v| format!("{v}"))
                     .collect::<Vec<_>>()
                     .join(",")
             );

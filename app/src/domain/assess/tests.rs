@@ -125,3 +125,17 @@ fn any_input_is_read_in_bounded_time() {
         assert!(started.elapsed() < std::time::Duration::from_secs(2));
     }
 }
+
+/// The models in `model.rs`, on dev rows the fitting script wrote beside them, give the
+/// probabilities the script computed: Rust reads the stumps as Python fitted them.
+#[test]
+fn the_models_give_what_the_fitting_script_gave() {
+    assert!(!model::CHECKS.is_empty());
+    for (x, covered, seen) in model::CHECKS {
+        assert!((COVERED.probability(x) - covered).abs() < 1e-4, "{x:?}");
+        assert!((SEEN.probability(x) - seen).abs() < 1e-4, "{x:?}");
+    }
+    for m in [&COVERED, &SEEN] {
+        assert!(m.stumps.iter().all(|&(f, ..)| usize::from(f) < FEATURES));
+    }
+}

@@ -165,16 +165,21 @@ pub(super) fn Reviewed(a: Attempt) -> impl IntoView {
                                 } else {
                                     let first: Vec<usize> = p.points.iter().copied().filter(|n| seen.insert(*n)).collect();
                                     // Every point this sentence is the first evidence of gets
-                                    // its anchor: the mark holds one, empty spans the rest.
+                                    // its anchor, each around the sentence (the mark holds one,
+                                    // spans wrapped around it the rest), so every point's link
+                                    // lands on, and outlines, the sentence itself.
                                     let id = first.first().map(|n| format!("evidence-{n}"));
                                     let more: Vec<String> = first.iter().skip(1).map(|n| format!("evidence-{n}")).collect();
                                     let label = format!("Key point{} {}", if p.points.len() == 1 { "" } else { "s" }, p.points.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(", "));
                                     let numbers = p.points.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(",");
                                     let title = label.clone();
-                                    view! {
-                                        {more.into_iter().map(|id| view! { <span id=id></span> }).collect_view()}
+                                    let mut marked = view! {
                                         <mark id=id title=title>{p.text}<sup class="points" aria-label=label>{numbers}</sup></mark>
-                                    }.into_any()
+                                    }.into_any();
+                                    for id in more {
+                                        marked = view! { <span id=id>{marked}</span> }.into_any();
+                                    }
+                                    marked
                                 }
                             }).collect_view()
                         }
