@@ -174,7 +174,7 @@ pub(super) fn Reviewed(a: Attempt) -> impl IntoView {
                                     let numbers = p.points.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(",");
                                     let title = label.clone();
                                     let mut marked = view! {
-                                        <mark id=id title=title>{p.text}<sup class="points" aria-label=label>{numbers}</sup></mark>
+                                        <mark id=id title=title>{p.text}<sup class="points"><span aria-hidden="true">{numbers}</span><span class="visually-hidden">{format!(" ({label})")}</span></sup></mark>
                                     }.into_any();
                                     for id in more {
                                         marked = view! { <span id=id>{marked}</span> }.into_any();
