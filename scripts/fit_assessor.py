@@ -308,11 +308,15 @@ def show(name, f):
             f"{f['stuffed']:.2f}; wrong missed->covered {f['wrong']:.3f}; agreement {f['agreement']:.3f}")
 
 
+def num(v):
+    """A Rust f32 literal of six significant digits: "1.0", "0.25", "1e-05"."""
+    return repr(float(f"{v:.6g}"))
+
+
 def rust(name, model):
     base, stumps = model
     # Rust f32 literals ("1.0", "0.25", "1e-05"). A threshold is written in full (it is a
     # measured f32 value and must read back as exactly that value).
-    num = lambda v: repr(float(f"{v:.6g}"))
     lines = [f"pub(super) const {name}: Boosted = Boosted {{", f"    base: {num(base)},", "    stumps: &["]
     lines += [f"        ({f}, {t!r}, {num(low)}, {num(high)})," for f, t, low, high in stumps]
     return "\n".join(lines + ["    ],", "};"])
@@ -361,7 +365,7 @@ def main(path, compare=False):
     step = max(1, len(rows) // 12)
     for x in data["x"][::step][:12]:
         values = ", ".join(repr(v) if v != int(v) else f"{v:.1f}" for v in x)
-        print(f"    ([{values}], {boosted(covered, x)!r}, {boosted(seen, x)!r}),")
+        print(f"    ([{values}], {num(boosted(covered, x))}, {num(boosted(seen, x))}),")
     print("];")
 
 

@@ -188,11 +188,7 @@ impl Hub {
 
     async fn send(&self, pool: &Pool, change: Change) {
         if self.backend == Backend::Postgres {
-            let sent = sqlx::query("SELECT pg_notify($1, $2)")
-                .bind(CHANNEL)
-                .bind(change.payload())
-                .execute(pool)
-                .await;
+            let sent = crate::server::db::sessions::notify(pool, CHANNEL, &change.payload()).await;
             match sent {
                 Ok(_) => return,
                 Err(e) => {

@@ -18,6 +18,8 @@ mod operations;
 mod packs;
 mod practice;
 mod review;
+mod review_passwords;
+mod review_requests;
 mod schema;
 mod security;
 mod session_scorecards;

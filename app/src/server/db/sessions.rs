@@ -513,3 +513,14 @@ pub async fn has_scored(conn: &mut Conn, attempt: i64, scorer: i64) -> Result<bo
     .await?;
     Ok(scored)
 }
+
+/// PostgreSQL only: tell every instance listening on `channel` (`LISTEN`) about `payload`, at
+/// once (outside a transaction) — how a live session's change reaches the other instances.
+pub async fn notify(pool: &Pool, channel: &str, payload: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("SELECT pg_notify($1, $2)")
+        .bind(channel)
+        .bind(payload)
+        .execute(pool)
+        .await
+        .map(|_| ())
+}
