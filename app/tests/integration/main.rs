@@ -24,4 +24,5 @@ mod schema;
 mod security;
 mod session_scorecards;
 mod sessions;
+mod sign_in_lifetime;
 mod visibility;

@@ -56,6 +56,8 @@ impl SessionStore for DbStore {
         }
     }
 
+    /// An existing record, written again (a change, or an idle deadline pushed back). A
+    /// record deleted since this request read it is not written back: see `web_sessions::save`.
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         web_sessions::save(
             &self.pool,

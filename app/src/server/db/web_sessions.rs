@@ -32,7 +32,9 @@ pub async fn insert_new(
     Ok(inserted.is_some())
 }
 
-/// Write the record under `id`, new or not.
+/// Write the record under `id` if it is still there. Never an insert: a new session comes
+/// through `insert_new`, so a record deleted meanwhile (sign-out, a password change or a
+/// deactivation, while this request was in flight) stays deleted.
 pub async fn save(
     pool: &Pool,
     id: &str,
@@ -41,10 +43,7 @@ pub async fn save(
     user_id: Option<i64>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO tower_sessions (id, data, expiry_date, user_id) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (id) DO UPDATE
-            SET data = excluded.data, expiry_date = excluded.expiry_date,
-                user_id = excluded.user_id",
+        "UPDATE tower_sessions SET data = $2, expiry_date = $3, user_id = $4 WHERE id = $1",
     )
     .bind(id)
     .bind(data)
