@@ -4,6 +4,7 @@ build's (`make dist`) throughput and latency against the release build's.
 import os
 import re
 import statistics
+import subprocess
 import tempfile
 import time
 
@@ -109,6 +110,7 @@ def parity(rounds=8):
                 os.makedirs(os.path.join(db_dir, build))
                 port = free_port()
                 proc, _ = start(os.path.join(db_dir, build), port, demo="--demo-accounts", binary=binary)
+                servers[build] = (proc, None)  # stopped below even if what follows fails
                 cookie = web.sign_in(port)
                 # The same 50 scorecards the bursts submit, so the history page lists them.
                 errors += concurrent_scorecards(port, cookie)[0]
@@ -139,7 +141,11 @@ def parity(rounds=8):
         finally:
             for proc, _ in servers.values():
                 proc.terminate()
-                proc.wait(10)
+            for proc, _ in servers.values():
+                try:
+                    proc.wait(10)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
     for build in servers:
         line = "; ".join(
             f"{page} {rps[build][page]:6.0f} req/s (turns {min(rps_turns[build][page]):.0f} to "

@@ -4,7 +4,7 @@
 use crate::support::{create_user, session_cookie, spawn_app, PASSWORD};
 use app::api::account::{SignOut, WhoAmI};
 use app::domain::account::Role;
-use app::server::auth::session::{IDLE_TIMEOUT_MINUTES, REFRESH_AFTER_MS};
+use app::server::auth::session::{ABSOLUTE_TIMEOUT_MS, IDLE_TIMEOUT_MINUTES, REFRESH_AFTER_MS};
 use app::server::auth::store::DbStore;
 use leptos::server_fn::ServerFn;
 use tower_sessions::session::Record;
@@ -98,5 +98,31 @@ fn a_request_that_saves_after_sign_out_does_not_bring_the_session_back() {
         DbStore::new(app.pool.clone()).save(&record).await.unwrap();
         assert_eq!(crate::support::count(&app.pool, "tower_sessions").await, 0);
         assert_eq!(app.who(Some(&cookie)).await, None);
+    })
+}
+
+#[test]
+fn a_session_kept_alive_still_ends_twelve_hours_after_sign_in() {
+    crate::support::run(async {
+        let app = spawn_app().await;
+        create_user(&app.pool, "ada@example.com", Role::Candidate).await;
+        let cookie = app.sign_in("ada@example.com", PASSWORD).await;
+        // Signed in twelve hours and a second ago, in use all along (due for a refresh).
+        let (mut record, expiry) = stored(&app).await;
+        let signed_in = record.data.get_mut("signed_in").unwrap();
+        signed_in["at"] = (now_ms() - ABSOLUTE_TIMEOUT_MS - 1_000).into();
+        signed_in["seen"] = (now_ms() - REFRESH_AFTER_MS - 1_000).into();
+        sqlx::query("UPDATE tower_sessions SET data = $1")
+            .bind(rmp_serde::to_vec(&record).unwrap())
+            .execute(&app.pool)
+            .await
+            .unwrap();
+        assert!(
+            expiry > now_ms() / 1000,
+            "the record itself has not expired"
+        );
+        // Not refreshed: ended, and its record deleted.
+        assert_eq!(app.who(Some(&cookie)).await, None);
+        assert_eq!(crate::support::count(&app.pool, "tower_sessions").await, 0);
     })
 }

@@ -13,8 +13,9 @@ const KEY: &str = "signed_in";
 /// A session unused this long ends.
 pub const IDLE_TIMEOUT_MINUTES: i64 = 120;
 /// How often a session in use has its idle deadline (the stored record's expiry and the
-/// cookie's Max-Age) pushed back: at most one write per session per this long, not one per
-/// request, so an idle deadline is between 115 and 120 minutes after the last request.
+/// cookie's Max-Age) pushed back: one write per session per this long (a few, when requests
+/// arrive together just as it falls due), not one per request, so an idle deadline is between
+/// 115 and 120 minutes after the last request.
 pub const REFRESH_AFTER_MS: i64 = 5 * 60 * 1000;
 /// A session ends this long after sign-in, however busy.
 pub const ABSOLUTE_TIMEOUT_MS: i64 = 12 * 60 * 60 * 1000;

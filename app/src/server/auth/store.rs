@@ -58,8 +58,13 @@ impl SessionStore for DbStore {
 
     /// An existing record, written again (a change, or an idle deadline pushed back). A
     /// record deleted since this request read it is not written back: see `web_sessions::save`.
+    ///
+    /// That request's response still carries the dead session's cookie (tower-sessions sends
+    /// it after any successful save), which signs that browser out if it arrives after the
+    /// response that ended the session; an error instead would show the user a bare 500 for a
+    /// page that rendered. Rare (a refresh falls due every 5 minutes), so it is only logged.
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        web_sessions::save(
+        let saved = web_sessions::save(
             &self.pool,
             &record.id.to_string(),
             &encode(record)?,
@@ -67,7 +72,11 @@ impl SessionStore for DbStore {
             super::session::user_of(record),
         )
         .await
-        .map_err(backend)
+        .map_err(backend)?;
+        if !saved {
+            tracing::info!("a session ended while a request was in flight was not written back");
+        }
+        Ok(())
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {

@@ -32,17 +32,17 @@ pub async fn insert_new(
     Ok(inserted.is_some())
 }
 
-/// Write the record under `id` if it is still there. Never an insert: a new session comes
-/// through `insert_new`, so a record deleted meanwhile (sign-out, a password change or a
-/// deactivation, while this request was in flight) stays deleted.
+/// Write the record under `id` if it is still there; false when it is not. Never an insert: a
+/// new session comes through `insert_new`, so a record deleted meanwhile (sign-out, a password
+/// change or a deactivation, while this request was in flight) stays deleted.
 pub async fn save(
     pool: &Pool,
     id: &str,
     data: &[u8],
     expiry_s: i64,
     user_id: Option<i64>,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
         "UPDATE tower_sessions SET data = $2, expiry_date = $3, user_id = $4 WHERE id = $1",
     )
     .bind(id)
@@ -51,7 +51,7 @@ pub async fn save(
     .bind(user_id)
     .execute(pool)
     .await?;
-    Ok(())
+    Ok(done.rows_affected() > 0)
 }
 
 /// The record under `id`, unless it has expired by `now_s`.
