@@ -103,11 +103,12 @@ BEFORE = {
 # printed under a miss (the whole account, with figures: docs/PERFORMANCE.md, "The targets
 # missed").
 P99_REASON = (
-    "p50 is 4 to 6 ms; the p99 is the tail of a queue on two cores shared with the load "
-    "generator, at 70 % of a peak itself measured over 5 s, and moves by a factor of 2 to 4 "
-    "between runs of the same build (team dashboard: 9.6 then 35 ms). Tried: reads side by "
-    "side, packed rows, brotli quality 1, linear alpha, integer number formatting, the team "
-    "dashboard kept per change, thinned chart dots.")
+    "the queue, not one slow request: p50 is 3 to 4 ms, and at 70 % of a two-core peak of about "
+    "800 req/s queueing theory alone puts the p99 wait near 8 ms (M/D/2) to 16 ms (M/M/2), so "
+    "10 ms at 70 % needs a peak above about 1,000 req/s, a fifth less CPU per page. Tried: "
+    "reads side by side, packed rows, brotli quality 1, linear alpha, integer number "
+    "formatting, the team dashboard kept per change, thinned chart dots (team dashboard 63.8 "
+    "to 10.4 ms, console 19.4 to 10.9). Runs of the same build differ by 2 to 4 times.")
 REASONS = {
     "wasm_brotli_kb": (
         "serde_json's deserialisers (about 14 % of the code), Leptos's reactive graph and "
