@@ -71,7 +71,7 @@ postgres:
 ## Lighthouse (mobile) and the Nu HTML checker on the main pages, and the queries and signed-in
 ## pages of a 1,000,000-score synthetic dataset, on SQLite and again on a throwaway PostgreSQL
 ## (durable settings); results in target/bench/results.json
-bench: dist bench-tools postgres
+bench: dist bench-tools chromium postgres
 	python3 scripts/with_postgres.py --durable -- python3 scripts/bench.py
 
 bench-tools:
