@@ -382,6 +382,18 @@ pub(crate) fn iso(ms: i64) -> String {
         .unwrap_or_default()
 }
 
+/// The assessor's reading of `text`, on a blocking thread: a long answer is milliseconds of CPU
+/// that must not hold one of the few async workers every other request needs.
+pub async fn assess(
+    text: String,
+    prompt: String,
+    key_points: Vec<crate::domain::library::KeyPoint>,
+) -> Result<Vec<crate::domain::assess::Finding>, AppError> {
+    tokio::task::spawn_blocking(move || crate::domain::assess::assess(&text, &prompt, &key_points))
+        .await
+        .map_err(|e| AppError::internal(format!("the assessor stopped: {e}")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -397,16 +409,4 @@ mod tests {
     fn timestamps_export_as_utc_iso() {
         assert_eq!(iso(0), "1970-01-01T00:00:00Z");
     }
-}
-
-/// The assessor's reading of `text`, on a blocking thread: a long answer is milliseconds of CPU
-/// that must not hold one of the few async workers every other request needs.
-pub async fn assess(
-    text: String,
-    prompt: String,
-    key_points: Vec<crate::domain::library::KeyPoint>,
-) -> Result<Vec<crate::domain::assess::Finding>, AppError> {
-    tokio::task::spawn_blocking(move || crate::domain::assess::assess(&text, &prompt, &key_points))
-        .await
-        .map_err(|e| AppError::internal(format!("the assessor stopped: {e}")))
 }

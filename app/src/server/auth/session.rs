@@ -17,6 +17,8 @@ pub const IDLE_TIMEOUT_MINUTES: i64 = 120;
 /// arrive together just as it falls due), not one per request, so an idle deadline is between
 /// 115 and 120 minutes after the last request.
 pub const REFRESH_AFTER_MS: i64 = 5 * 60 * 1000;
+// The renewal keeps well inside the idle timeout.
+const _: () = assert!(REFRESH_AFTER_MS * 10 < IDLE_TIMEOUT_MINUTES * 60 * 1000);
 /// A session ends this long after sign-in, however busy.
 pub const ABSOLUTE_TIMEOUT_MS: i64 = 12 * 60 * 60 * 1000;
 pub const COOKIE_NAME: &str = "coach_session";
@@ -144,7 +146,5 @@ mod tests {
         assert!(due_for_refresh(signed_in, signed_in + REFRESH_AFTER_MS));
         // A record from before `seen` existed (0) is refreshed on its first request.
         assert!(due_for_refresh(0, signed_in));
-        // The refresh keeps well inside the idle timeout.
-        assert!(REFRESH_AFTER_MS * 10 < IDLE_TIMEOUT_MINUTES * 60 * 1000);
     }
 }
