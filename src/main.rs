@@ -233,7 +233,10 @@ async fn restore(file: &std::path::Path) -> Result<(), BoxError> {
 /// database (migrated first), in one transaction; progress on stderr, a summary on stdout.
 #[cfg(feature = "ssr")]
 async fn copy_to_postgres(target: &str) -> Result<(), BoxError> {
-    use app::server::{copy, db, settings::Settings};
+    use app::server::{
+        db::{self, copy},
+        settings::Settings,
+    };
     use std::io::Write;
     let settings = Settings::from_env()?;
     if db::Backend::of_url(&settings.database_url) != Some(db::Backend::Sqlite) {

@@ -4,7 +4,6 @@ pub mod auth;
 pub mod authoring;
 pub mod cli;
 pub mod content;
-pub mod copy;
 pub mod coverage;
 pub mod db;
 pub mod demo;

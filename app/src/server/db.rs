@@ -2,7 +2,9 @@
 pub mod assessments;
 pub mod authoring;
 pub mod calibration;
+pub mod copy;
 pub mod frameworks;
+pub mod generate;
 pub mod history;
 pub mod limits;
 pub mod maintenance;

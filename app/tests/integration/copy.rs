@@ -1,7 +1,7 @@
 //! `coach copy-to-postgres`: a SQLite database holding every kind of record arrives in
 //! PostgreSQL whole (every row of every table, ids included), the copy works there (search,
 //! new ids after the copied ones), and a second copy into the now-used database is refused.
-use app::server::copy::{self, Value, DERIVED, TABLES};
+use app::server::db::copy::{self, Value, DERIVED, TABLES};
 use app::server::{content, db, generate};
 
 /// Every row of `table`, sorted, as values.

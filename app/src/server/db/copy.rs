@@ -3,7 +3,7 @@
 //! migrated PostgreSQL database in one transaction (all or nothing), read from one SQLite read
 //! transaction (one consistent snapshot); then the id sequences are moved past the copied ids
 //! and every table's row count is compared.
-use super::db::{self, Backend, Pool};
+use crate::server::db::{self, Backend, Pool};
 use sqlx::{Column, Row, ValueRef};
 use std::collections::HashMap;
 use tokio_stream::StreamExt;
