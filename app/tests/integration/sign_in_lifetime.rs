@@ -1,7 +1,7 @@
 //! How long a sign-in lasts: a session in use is kept alive past the idle timeout counted from
 //! sign-in, at the cost of one write per session every few minutes (not one per request), and a
 //! session deleted while a request was in flight is not brought back by that request.
-use crate::support::{create_user, session_cookie, spawn_app, PASSWORD};
+use crate::support::{create_user, session_cookie, session_set_cookie, spawn_app, PASSWORD};
 use app::api::account::{SignOut, WhoAmI};
 use app::domain::account::Role;
 use app::server::auth::session::{ABSOLUTE_TIMEOUT_MS, IDLE_TIMEOUT_MINUTES, REFRESH_AFTER_MS};
@@ -28,13 +28,7 @@ async fn stored(app: &crate::support::TestApp) -> (Record, i64) {
 
 /// The `Max-Age` of the session cookie a reply sets.
 fn max_age(reply: &crate::support::Reply) -> Option<i64> {
-    let cookie = reply
-        .headers
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|c| c.contains("coach_session="))?;
-    cookie
+    session_set_cookie(reply)?
         .split(';')
         .find_map(|part| part.trim().strip_prefix("Max-Age="))
         .and_then(|age| age.parse().ok())

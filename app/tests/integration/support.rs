@@ -273,15 +273,19 @@ pub fn succeeded(reply: &Reply) -> bool {
     reply.status.is_success() || reply.status.is_redirection()
 }
 
-/// The `name=value` part of the session cookie a response sets, if it sets one.
-pub fn session_cookie(reply: &Reply) -> Option<String> {
+/// The whole `Set-Cookie` header of the session cookie a response sets, if it sets one.
+pub fn session_set_cookie(reply: &Reply) -> Option<&str> {
     reply
         .headers
         .get_all("set-cookie")
         .iter()
         .filter_map(|v| v.to_str().ok())
         .find(|c| c.starts_with("coach_session=") || c.starts_with("__Host-coach_session="))
-        .map(|c| c.split(';').next().unwrap().to_string())
+}
+
+/// The `name=value` part of the session cookie a response sets, if it sets one.
+pub fn session_cookie(reply: &Reply) -> Option<String> {
+    session_set_cookie(reply).map(|c| c.split(';').next().unwrap().to_string())
 }
 
 impl TestApp {
